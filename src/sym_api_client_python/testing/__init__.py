@@ -1,0 +1,1 @@
+"""Testing kit for bot authors: pytest fixtures that run the sympod emulator."""
