@@ -1,0 +1,170 @@
+"""The ASGI application: routes from ``sympod.routes``, Symphony-shaped errors, safety middleware.
+
+Middleware (outermost first), as one pure-ASGI class so each request pays one hop:
+1. path normalisation (trailing slash stripped: the legacy SDK GETs ``/pod/v2/user/presence/``);
+2. fault injection (``/_emulator/faults`` rules: delay, status, dropped connection);
+3. body size limit (413 ``{code, message}`` above ``max_body_bytes``, declared or streamed).
+Exceptions: :class:`ApiError` → its status; Starlette HTTP errors (404/405) → JSON; anything else
+→ 500 with the exception type and message, logged with its traceback.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from .errors import ApiError, api_error
+from .routes import collect_routes
+from .state import PodState
+
+log = logging.getLogger("sympod")
+
+TRANSPORT_KEY = "sympod.transport"
+
+
+class _BodyTooLarge(Exception):
+    pass
+
+
+class SafetyMiddleware:
+    def __init__(self, app: ASGIApp, pod: PodState) -> None:
+        self.app = app
+        self.pod = pod
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        path: str = scope["path"]
+        if len(path) > 1 and path.endswith("/"):
+            scope["path"] = path.rstrip("/") or "/"
+        rule = self.pod.faults.match(scope["method"], scope["path"])
+        if rule is not None:
+            if rule.delay_ms:
+                await asyncio.sleep(rule.delay_ms / 1000)
+            if rule.drop:
+                await _drop_connection(scope)
+                return
+            if rule.status is not None:
+                await _send_json(
+                    send,
+                    rule.status,
+                    {
+                        "code": rule.status,
+                        "message": f"Injected fault #{rule.fault_id} ({rule.path.pattern})",
+                    },
+                )
+                return
+        limit = self.pod.settings.max_body_bytes
+        for name, value in scope["headers"]:
+            if name == b"content-length":
+                try:
+                    declared = int(value)
+                except ValueError:
+                    await _send_json(send, 400, {"code": 400, "message": "Invalid Content-Length header"})
+                    return
+                if declared > limit:
+                    await _send_json(send, 413, _too_large(limit))
+                    return
+        received = 0
+        response_started = False
+
+        async def limited_receive() -> Message:
+            nonlocal received
+            message = await receive()
+            if message["type"] == "http.request":
+                received += len(message.get("body", b""))
+                if received > limit:
+                    raise _BodyTooLarge
+            return message
+
+        async def tracking_send(message: Message) -> None:
+            nonlocal response_started
+            if message["type"] == "http.response.start":
+                response_started = True
+            await send(message)
+
+        try:
+            await self.app(scope, limited_receive, tracking_send)
+        except _BodyTooLarge:
+            if not response_started:
+                await _send_json(send, 413, _too_large(limit))
+
+
+def _too_large(limit: int) -> dict[str, Any]:
+    return {"code": 413, "message": f"Request body exceeds the limit of {limit} bytes"}
+
+
+async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+    payload = json.dumps(body).encode()
+    await send(
+        {
+            "type": "http.response.start",
+            "status": status,
+            "headers": [
+                (b"content-type", b"application/json"),
+                (b"content-length", str(len(payload)).encode()),
+            ],
+        }
+    )
+    await send({"type": "http.response.body", "body": payload})
+
+
+async def _drop_connection(scope: Scope) -> None:
+    """Close the TCP connection without any answer (a network failure as the client sees it)."""
+    transport = scope.get("extensions", {}).get(TRANSPORT_KEY)
+    if transport is None:
+        raise RuntimeError("cannot drop the connection: the server protocol does not expose its transport")
+    transport.abort()
+    # let uvicorn see connection_lost so it does not try to answer on the dead connection
+    for _ in range(3):
+        await asyncio.sleep(0)
+
+
+async def _api_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, ApiError)
+    return exc.to_response()
+
+
+async def _http_error_handler(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        message = f"No such endpoint: {request.method} {request.url.path}"
+    elif exc.status_code == 405:
+        message = f"Method {request.method} is not allowed on {request.url.path}"
+    else:
+        message = str(exc.detail)
+    response = api_error(exc.status_code, message)
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def _unexpected_error_handler(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    return JSONResponse(
+        {"code": 500, "message": f"Internal emulator error: {type(exc).__name__}: {exc}"}, status_code=500
+    )
+
+
+def create_app(pod: PodState) -> Starlette:
+    """The emulator's ASGI app serving ``pod``."""
+    app = Starlette(
+        routes=collect_routes(),
+        exception_handlers={
+            ApiError: _api_error_handler,
+            HTTPException: _http_error_handler,
+            Exception: _unexpected_error_handler,
+        },
+    )
+    app.state.pod = pod
+    app.add_middleware(SafetyMiddleware, pod=pod)
+    return app

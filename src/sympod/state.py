@@ -1,0 +1,78 @@
+"""The running pod: settings, store, feed hub and TLS material, shared by every route.
+
+Route handlers get it with :func:`get_pod` (``request.app.state.pod``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from starlette.requests import HTTPConnection
+
+from .events import FeedHub, publish_event
+from .store import Store
+
+if TYPE_CHECKING:
+    from .auth import SessionCache
+    from .faults import FaultRegistry
+    from .tls import CertificateAuthority
+
+DEFAULT_TOKEN_TTL_S = 3600.0
+DEFAULT_LONG_POLL_S = 30.0
+DEFAULT_ACK_TIMEOUT_S = 30.0
+DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+
+
+@dataclass
+class Settings:
+    """Tunables (the CLI flags and ``Emulator(...)`` arguments map onto these)."""
+
+    workdir: Path
+    token_ttl_s: float = DEFAULT_TOKEN_TTL_S
+    # longest a datafeed read waits for events before answering empty
+    long_poll_s: float = DEFAULT_LONG_POLL_S
+    # how long v2 events handed to a reader stay leased before being redelivered unless acked
+    ack_timeout_s: float = DEFAULT_ACK_TIMEOUT_S
+    max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
+    # most events one datafeed read returns
+    read_batch_size: int = 100
+    # JWTs the clients sign may expire at most this far ahead (real pods: about 5 minutes)
+    max_jwt_lifetime_s: float = 360.0
+    base_url: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class PodState:
+    settings: Settings
+    store: Store
+    hub: FeedHub
+    faults: FaultRegistry
+    ca: CertificateAuthority | None
+    # RSA private key (PEM) signing the JWT-shaped session tokens
+    token_signing_key: bytes
+    bot_user_id: int
+    sessions: SessionCache
+
+    def publish_event(
+        self,
+        event_type: str,
+        payload: dict[str, Any],
+        initiator_user_id: int | None,
+        member_user_ids: Iterable[int],
+        *,
+        message_id: str | None = None,
+    ) -> dict[str, Any]:
+        """See :func:`sympod.events.publish_event`."""
+        return publish_event(
+            self, event_type, payload, initiator_user_id, member_user_ids, message_id=message_id
+        )
+
+
+def get_pod(request: HTTPConnection) -> PodState:
+    """The :class:`PodState` of the app serving ``request``."""
+    pod: PodState = request.app.state.pod
+    return pod
