@@ -1,0 +1,228 @@
+"""Run a batch of events through a handler: per-stream order, cross-stream concurrency.
+
+Both dispatchers return only when every event of the batch has been handled, which is what lets
+the datafeed machine ack a v2 batch safely (core/datafeed.py, rule 3). Within a batch, events of
+one stream run one after the other in feed order; different streams run concurrently (a bounded
+thread pool for sync handlers, tasks under a semaphore for async ones). A handler exception is
+logged at ERROR with the event id, type and stream, counted, passed to the error hook, and never
+reaches the datafeed loop.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import threading
+from collections.abc import Awaitable, Callable
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+from ..core.models.events import V4Event
+from .dedup import DEFAULT_DEDUP_WINDOW, DedupWindow
+
+logger = logging.getLogger("sym_api_client_python.dispatch")
+
+DEFAULT_MAX_WORKERS = 8
+DEFAULT_MAX_CONCURRENCY = 64
+
+ErrorHook = Callable[[BaseException, V4Event], Any]
+
+
+@dataclass
+class DispatchStats:
+    """Counters of a running bot (``bot.stats``)."""
+
+    batches: int = 0
+    events_received: int = 0
+    events_dispatched: int = 0
+    duplicates_skipped: int = 0
+    own_events_skipped: int = 0
+    handler_errors: int = 0
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False, compare=False)
+
+    def add(self, **deltas: int) -> None:
+        with self._lock:
+            for name, delta in deltas.items():
+                setattr(self, name, getattr(self, name) + delta)
+
+    def as_dict(self) -> dict[str, int]:
+        return {k: v for k, v in self.__dict__.items() if not k.startswith("_")}
+
+
+class EventGate:
+    """Decides which events of a batch reach handlers: drops the bot's own events (compared with
+    the session info user id, as the legacy SDK did) and duplicate deliveries."""
+
+    def __init__(self, *, dedup_window: int = DEFAULT_DEDUP_WINDOW, skip_own_events: bool = True) -> None:
+        self.window = DedupWindow(dedup_window)
+        self.skip_own_events = skip_own_events
+        self.bot_user_id: int | None = None
+
+    def admit(self, events: list[V4Event], stats: DispatchStats) -> list[V4Event]:
+        admitted: list[V4Event] = []
+        own = duplicates = 0
+        for event in events:
+            if (
+                self.skip_own_events
+                and self.bot_user_id is not None
+                and event.initiator_user_id == self.bot_user_id
+            ):
+                own += 1
+                continue
+            if self.window.seen_before(event.dedup_key):
+                duplicates += 1
+                logger.debug("skipping duplicate delivery of event %s", event.dedup_key)
+                continue
+            admitted.append(event)
+        stats.add(
+            batches=1, events_received=len(events), own_events_skipped=own, duplicates_skipped=duplicates
+        )
+        return admitted
+
+
+def group_by_stream(events: list[V4Event]) -> list[list[V4Event]]:
+    """Events grouped by stream, each group in feed order. Stream-less events (connections) are
+    grouped by initiator so one user's requests stay ordered too."""
+    groups: dict[str, list[V4Event]] = {}
+    for event in events:
+        key = event.stream_id or f"user:{event.initiator_user_id}"
+        groups.setdefault(key, []).append(event)
+    return list(groups.values())
+
+
+def log_handler_error(exc: BaseException, event: V4Event, where: str = "handler") -> None:
+    logger.error(
+        "%s failed for event %s (type %s, stream %s): %s: %s",
+        where,
+        event.dedup_key,
+        event.type,
+        event.stream_id,
+        type(exc).__name__,
+        exc,
+        exc_info=(type(exc), exc, exc.__traceback__),
+    )
+
+
+class _DispatcherBase:
+    def __init__(
+        self,
+        *,
+        gate: EventGate | None = None,
+        on_error: ErrorHook | None = None,
+        stats: DispatchStats | None = None,
+    ) -> None:
+        self.gate = gate or EventGate()
+        self.on_error = on_error
+        self.stats = stats or DispatchStats()
+
+    def _report(self, exc: BaseException, event: V4Event) -> Any:
+        self.stats.add(handler_errors=1)
+        log_handler_error(exc, event)
+        if self.on_error is None:
+            return None
+        try:
+            return self.on_error(exc, event)
+        except Exception as hook_exc:  # the hook must not break dispatch either
+            log_handler_error(hook_exc, event, where="error hook")
+            return None
+
+
+class SyncDispatcher(_DispatcherBase):
+    """Runs a sync handler for each event in a bounded thread pool (``max_workers`` streams at once)."""
+
+    def __init__(
+        self, handler: Callable[[V4Event], Any], *, max_workers: int = DEFAULT_MAX_WORKERS, **kwargs: Any
+    ) -> None:
+        super().__init__(**kwargs)
+        if max_workers < 1:
+            raise ValueError(f"max_workers must be >= 1, got {max_workers}")
+        self.handler = handler
+        self.max_workers = max_workers
+        self._pool: ThreadPoolExecutor | None = None
+
+    def dispatch(self, events: list[V4Event]) -> None:
+        admitted = self.gate.admit(events, self.stats)
+        if not admitted:
+            return
+        groups = group_by_stream(admitted)
+        if len(groups) == 1 or self.max_workers == 1:
+            for group in groups:  # no thread hop when there is nothing to parallelise
+                self._run_group(group)
+            return
+        if self._pool is None:
+            self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="symphony-handler")
+        futures = [self._pool.submit(self._run_group, group) for group in groups]
+        for future in futures:
+            future.result()
+
+    def _run_group(self, group: list[V4Event]) -> None:
+        for event in group:
+            try:
+                self.handler(event)
+            except Exception as exc:
+                self._report(exc, event)
+            self.stats.add(events_dispatched=1)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True)
+            self._pool = None
+
+
+class AsyncDispatcher(_DispatcherBase):
+    """Runs an async handler per event as tasks: one task per stream, at most ``max_concurrency``
+    handlers in flight."""
+
+    def __init__(
+        self,
+        handler: Callable[[V4Event], Awaitable[Any]],
+        *,
+        max_concurrency: int = DEFAULT_MAX_CONCURRENCY,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if max_concurrency < 1:
+            raise ValueError(f"max_concurrency must be >= 1, got {max_concurrency}")
+        self.handler = handler
+        self.max_concurrency = max_concurrency
+        self._semaphore: asyncio.Semaphore | None = None
+
+    async def dispatch(self, events: list[V4Event]) -> None:
+        admitted = self.gate.admit(events, self.stats)
+        if not admitted:
+            return
+        if self._semaphore is None:  # created inside the running loop
+            self._semaphore = asyncio.Semaphore(self.max_concurrency)
+        groups = group_by_stream(admitted)
+        if len(groups) == 1:
+            await self._run_group(groups[0])
+            return
+        await asyncio.gather(*(self._run_group(group) for group in groups))
+
+    async def _run_group(self, group: list[V4Event]) -> None:
+        assert self._semaphore is not None
+        for event in group:
+            async with self._semaphore:
+                try:
+                    await self.handler(event)
+                except Exception as exc:
+                    result = self._report(exc, event)
+                    if asyncio.iscoroutine(result):
+                        try:
+                            await result
+                        except Exception as hook_exc:
+                            log_handler_error(hook_exc, event, where="error hook")
+            self.stats.add(events_dispatched=1)
+
+
+__all__ = [
+    "DEFAULT_MAX_CONCURRENCY",
+    "DEFAULT_MAX_WORKERS",
+    "AsyncDispatcher",
+    "DispatchStats",
+    "EventGate",
+    "SyncDispatcher",
+    "group_by_stream",
+    "log_handler_error",
+]

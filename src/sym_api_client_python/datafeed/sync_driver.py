@@ -1,0 +1,138 @@
+"""Sync driver of the datafeed machine: performs its actions with a :class:`SyncRequester`."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import threading
+from collections.abc import Callable
+from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
+from typing import Any
+
+from ..core.datafeed import (
+    Action,
+    DatafeedMachine,
+    Dispatch,
+    FetchSessionInfo,
+    LoadFeedId,
+    ReadFeed,
+    Relogin,
+    Sleep,
+    StoreFeedId,
+    build_request,
+    parse_response,
+)
+from ..core.http import SyncRequester
+from .dispatcher import SyncDispatcher
+from .id_repository import OnDiskDatafeedIdRepository
+
+logger = logging.getLogger("sym_api_client_python.datafeed")
+
+
+class SyncDatafeedRunner:
+    """Runs the datafeed loop on the calling thread until :meth:`stop` (callable from any thread,
+    including from a handler). ``run()`` returns after in-flight handlers finished and the last
+    batch was acked."""
+
+    def __init__(
+        self,
+        requester: SyncRequester,
+        machine: DatafeedMachine,
+        dispatcher: SyncDispatcher,
+        *,
+        id_repository: OnDiskDatafeedIdRepository | None = None,
+        read_timeout: float = 75.0,
+        relogin: Callable[[], Any] | None = None,
+        session_info: Callable[[], dict[str, Any]] | None = None,
+    ) -> None:
+        self.requester = requester
+        self.machine = machine
+        self.dispatcher = dispatcher
+        self.id_repository = id_repository or OnDiskDatafeedIdRepository()
+        self.read_timeout = read_timeout
+        self._relogin = relogin
+        self._session_info = session_info
+        self._stop_event = threading.Event()
+        self._stopped: Future[None] = Future()
+        self._reader: ThreadPoolExecutor | None = None
+        self.running = False
+
+    def run(self) -> None:
+        if self.running:
+            raise RuntimeError("this datafeed is already running")
+        self.running = True
+        self._stop_event.clear()
+        self._stopped = Future()
+        self.machine.stopping = False
+        flow = self.machine.run()
+        result: Any = None
+        error: BaseException | None = None
+        try:
+            while True:
+                try:
+                    action = flow.throw(error) if error is not None else flow.send(result)
+                except StopIteration:
+                    return
+                result, error = None, None
+                try:
+                    result = self._perform(action)
+                except Exception as exc:
+                    error = exc
+        finally:
+            self.running = False
+            if self._reader is not None:
+                self._reader.shutdown(wait=False)  # an abandoned long poll ends on its own
+                self._reader = None
+
+    def stop(self) -> None:
+        self.machine.request_stop()
+        self._stop_event.set()
+        if not self._stopped.done():
+            with contextlib.suppress(InvalidStateError):  # raced with another stop()
+                self._stopped.set_result(None)
+
+    def _perform(self, action: Action) -> Any:
+        if isinstance(action, Dispatch):
+            self.dispatcher.gate.bot_user_id = self.machine.bot_user_id
+            self.dispatcher.dispatch(action.events)
+            return None
+        if isinstance(action, Sleep):
+            self._stop_event.wait(action.seconds)
+            return None
+        if isinstance(action, ReadFeed):
+            return self._read(action)
+        if isinstance(action, Relogin):
+            relogin = self._relogin or getattr(self.requester, "authenticate", None)
+            if relogin is not None:
+                relogin()
+            return None
+        if isinstance(action, LoadFeedId):
+            return self.id_repository.read()
+        if isinstance(action, StoreFeedId):
+            self.id_repository.write(action.feed_id)
+            return None
+        if isinstance(action, FetchSessionInfo) and self._session_info is not None:
+            return self._session_info()
+        return self._http(action)
+
+    def _http(self, action: Action) -> Any:
+        version = self.machine.version
+        response = self.requester.request(
+            build_request(action, version=version, read_timeout=self.read_timeout)
+        )
+        return parse_response(action, response, version=version)
+
+    def _read(self, action: ReadFeed) -> Any:
+        if action.final or self.machine.version == "v1":
+            # v1 has no ack: a read abandoned on stop would lose its events, so wait for it.
+            return self._http(action)
+        if self._reader is None:
+            self._reader = ThreadPoolExecutor(1, thread_name_prefix="symphony-datafeed-read")
+        pending = self._reader.submit(self._http, action)
+        done, _ = wait([pending, self._stopped], return_when=FIRST_COMPLETED)
+        if pending in done:
+            return pending.result()
+        # Stopped during the long poll: whatever it returns stays unacked and is delivered again.
+        self._reader.shutdown(wait=False)
+        self._reader = None
+        return None

@@ -1,0 +1,133 @@
+"""Sync and async drivers against a scripted requester: faults, stop, ack after handlers."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import threading
+
+from sym_api_client_python.core.errors import AuthError, DatafeedNotFoundError, ServerError, TransportError
+from sym_api_client_python.datafeed import (
+    AsyncDatafeedRunner,
+    AsyncDispatcher,
+    DatafeedSettings,
+    OnDiskDatafeedIdRepository,
+    SyncDatafeedRunner,
+    SyncDispatcher,
+)
+
+from .helpers import AsyncScripted, ScriptedRequester, event, ok
+
+FAST = {"initial_backoff": 0.01, "max_backoff": 0.05}
+
+
+def make_sync(requester, handler, **settings):
+    s = DatafeedSettings(**{**FAST, **settings})
+    return SyncDatafeedRunner(
+        requester, s.machine(), SyncDispatcher(handler), id_repository=s.id_repository()
+    )
+
+
+def test_sync_runner_survives_faults_and_acks_only_after_handlers(tmp_path):
+    requester = ScriptedRequester()
+    handled: list[str] = []
+    acks_seen_during_handling: list[list[str]] = []
+
+    def handler(ev):
+        acks_seen_during_handling.append([r.json["ackId"] for r in requester.reads()])
+        handled.append(ev.id)
+        if ev.id == "e3":
+            runner.stop()
+
+    requester.push(
+        "read",
+        ServerError(503, "down"),
+        TransportError("connection reset"),
+        ok({"events": [event("e1"), event("e2")], "ackId": "A1"}),
+        AuthError(401, "expired"),
+        DatafeedNotFoundError(400, "Could not find a datafeed with the id"),
+        ok({"events": [event("e2"), event("e3")], "ackId": "B1"}),  # e2 redelivered
+    )
+    runner = make_sync(requester, handler)
+    thread = threading.Thread(target=runner.run)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert handled == ["e1", "e2", "e3"]
+    reads = [r.json["ackId"] for r in requester.reads()]
+    # the ack A1 was sent only after e1 and e2 were handled; the new feed started with an empty ack
+    assert "A1" not in acks_seen_during_handling[1]
+    assert reads[:6] == ["", "", "", "A1", "A1", ""]
+    assert reads[-1] == "B1" and requester.reads()[-1].timeout <= 5  # the final ack at stop
+    assert requester.authenticated == 1
+    assert runner.dispatcher.stats.duplicates_skipped == 1
+
+
+def test_sync_stop_interrupts_a_long_poll_and_backoff():
+    requester = ScriptedRequester()
+    release = threading.Event()
+    requester.push("read", lambda r: (release.wait(5), ok({"events": [], "ackId": "x"}))[1])
+    runner = make_sync(requester, lambda ev: None)
+    thread = threading.Thread(target=runner.run)
+    thread.start()
+    while not requester.reads():
+        threading.Event().wait(0.01)
+    runner.stop()
+    thread.join(1)
+    release.set()
+    assert not thread.is_alive()
+
+
+def test_v1_stores_and_reuses_the_feed_id(tmp_path):
+    requester = ScriptedRequester()
+    requester.defaults["create"] = lambda r: ok({"id": "V1FEED"})
+    runner = None
+
+    def handler(ev):
+        runner.stop()
+
+    requester.push("read", ok([event("e1")]))
+    runner = make_sync(requester, handler, version="v1", id_folder=str(tmp_path), agent_url="https://agent")
+    runner.run()
+    assert (tmp_path / "datafeed.id").read_text() == "V1FEED@https://agent"
+    assert OnDiskDatafeedIdRepository(tmp_path, "https://agent").read() == "V1FEED"
+    assert OnDiskDatafeedIdRepository(tmp_path, "https://other").read() is None
+    assert requester.reads()[0].path == "/agent/v4/datafeed/V1FEED/read"
+
+
+async def test_async_runner_faults_ack_and_stop():
+    requester = ScriptedRequester()
+    handled: list[str] = []
+    s = DatafeedSettings(**FAST)
+
+    async def handler(ev):
+        await asyncio.sleep(0)
+        handled.append(ev.id)
+        if ev.id == "e2":
+            runner.stop()
+
+    requester.push(
+        "read",
+        ServerError(502, "bad gateway"),
+        ok({"events": [event("e1")], "ackId": "A"}),
+        AuthError(401, "expired"),
+        ok({"events": [event("e2", "other")], "ackId": "B"}),
+    )
+    runner = AsyncDatafeedRunner(AsyncScripted(requester), s.machine(), AsyncDispatcher(handler))
+    await asyncio.wait_for(runner.run(), 5)
+    assert handled == ["e1", "e2"]
+    assert [r.json["ackId"] for r in requester.reads()] == ["", "", "A", "A", "B"]
+
+
+def test_settings_from_legacy_dict_and_overrides():
+    s = DatafeedSettings.from_config(
+        {
+            "datafeedVersion": "V1",
+            "reuseDatafeedID": "false",
+            "datafeedEventsErrorTimeout": 30,
+            "datafeedEventsErrorMaxTimeout": 10,
+        }
+    )
+    assert s.version == "v1" and s.reuse_feed_id is False and s.max_backoff == 10 and s.initial_backoff == 10
+    assert DatafeedSettings.from_config({}, max_backoff=0.2).initial_backoff == 0.2
+    assert json.dumps(DatafeedSettings().version) == '"v2"'
