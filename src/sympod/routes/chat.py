@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import asyncio
 import html
+import importlib
 import json
 import re
 from collections.abc import AsyncIterator
@@ -55,12 +56,40 @@ _CSP = (
 _TOKEN = re.compile(r"(?<![\w@#$])([@#$])([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]|[A-Za-z0-9])")
 
 
-# -- the pod's own operations (wired to the domain layer) ---------------------------------------
-def _pending(*_: Any) -> Any:
-    raise ApiError(503, "The chat page is not wired to the pod's domain layer yet")
+# -- the pod's own operations -----------------------------------------------------------------------
+# The page reuses the domain functions the pod and control APIs are built on, looked up when first
+# needed so that this module loads even while a domain module is being written.
+def _domain(module: str, name: str) -> Any:
+    try:
+        return getattr(importlib.import_module(f"sympod.domain.{module}"), name)
+    except (ImportError, AttributeError):
+        raise ApiError(503, f"The emulator has no sympod.domain.{module}.{name}() yet") from None
 
 
-create_im = create_room = create_message = message_to_v4 = submit_elements_action = _pending
+def create_im(pod: PodState, user: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any]:
+    from ..domain.streams import create_im as domain_create_im
+
+    return domain_create_im(pod, user, [other["user_id"] for other in others])  # type: ignore[no-any-return]
+
+
+def create_room(
+    pod: PodState, owner: dict[str, Any], name: str, members: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return _domain("rooms", "create_room")(pod, owner, name, [member["user_id"] for member in members])  # type: ignore[no-any-return]
+
+
+def create_message(pod: PodState, sender: dict[str, Any], stream_id: str, message_ml: str) -> dict[str, Any]:
+    return _domain("messages", "create_message")(pod, sender, stream_id, message_ml)  # type: ignore[no-any-return]
+
+
+def message_to_v4(pod: PodState, row: dict[str, Any]) -> dict[str, Any]:
+    return _domain("messages", "v4_message")(pod, row)  # type: ignore[no-any-return]
+
+
+def submit_elements_action(
+    pod: PodState, sender: dict[str, Any], form_message_id: str, form_id: str, form_values: dict[str, Any]
+) -> dict[str, Any]:
+    return _domain("elements", "submit_form")(pod, sender, form_message_id, form_id, form_values)  # type: ignore[no-any-return]
 
 
 def user_json(user: dict[str, Any]) -> dict[str, Any]:
@@ -172,6 +201,14 @@ async def list_streams(request: Request) -> Response:
     return JSONResponse(_user_streams(pod, user["user_id"]))
 
 
+async def list_datafeeds(request: Request) -> Response:
+    """The user's datafeeds: test helpers wait for a bot's feed before talking to it."""
+    pod = get_pod(request)
+    user = _find_user(pod, request.query_params.get("user", ""))
+    feeds = pod.store.list_datafeeds(user["user_id"])
+    return JSONResponse([{"id": feed["feed_id"], "version": feed["version"]} for feed in feeds])
+
+
 async def open_im(request: Request) -> Response:
     pod = get_pod(request)
     body = await read_json(request)
@@ -270,6 +307,7 @@ routes: list[BaseRoute] = [
     Route("/_emulator/web/{name}", asset, methods=["GET"]),
     Route("/_emulator/chat/users", list_users, methods=["GET"]),
     Route("/_emulator/chat/streams", list_streams, methods=["GET"]),
+    Route("/_emulator/chat/datafeeds", list_datafeeds, methods=["GET"]),
     Route("/_emulator/chat/im", open_im, methods=["POST"]),
     Route("/_emulator/chat/rooms", open_room, methods=["POST"]),
     Route("/_emulator/chat/messages", send_message, methods=["POST"]),
