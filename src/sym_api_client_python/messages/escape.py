@@ -1,0 +1,71 @@
+"""Escaping text for MessageML.
+
+Two hazards besides the usual XML ones: the pod runs every message through Freemarker, so a
+literal ``${`` or ``#{`` in user text would be evaluated as a template expression; and XML 1.0
+forbids most control characters even as character references. We escape ``{`` as ``&#123;``:
+Freemarker then never sees ``${``/``#{`` whatever precedes the brace (so concatenating escaped
+pieces stays safe), while the XML parser turns the reference back into ``{`` for the reader.
+"""
+
+from __future__ import annotations
+
+import re
+
+from markupsafe import Markup
+
+# One pass with str.translate, so an inserted "&#123;" is never escaped a second time.
+_TEXT_TABLE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+        "{": "&#123;",
+        # A literal CR would be normalised to LF by the XML parser; the reference survives.
+        "\r": "&#13;",
+    }
+)
+# Inside attributes a literal newline or tab is normalised to a space by XML parsers.
+_ATTR_TABLE = str.maketrans(
+    {
+        "&": "&amp;",
+        "<": "&lt;",
+        ">": "&gt;",
+        '"': "&quot;",
+        "'": "&#39;",
+        "{": "&#123;",
+        "\r": "&#13;",
+        "\n": "&#10;",
+        "\t": "&#9;",
+    }
+)
+# Characters XML 1.0 does not allow in a document, even escaped.
+_INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def strip_invalid_xml_chars(text: str) -> str:
+    """Remove the characters an XML 1.0 document cannot contain (NUL, most C0 controls,
+    lone surrogates, U+FFFE/U+FFFF); a reader would not see them anyway."""
+    return _INVALID_XML_CHARS.sub("", text)
+
+
+def escape_text(text: object) -> Markup:
+    """Escape a value for use as MessageML text content.
+
+    ``<``, ``>``, ``&``, quotes and ``{`` become references, characters XML cannot carry are
+    dropped. Newlines are kept as they are: use :class:`~.builder.MessageBuilder` (which
+    turns them into ``<br/>``) when line breaks must be visible.
+    A :class:`markupsafe.Markup` value is trusted and returned unchanged.
+    """
+    if hasattr(text, "__html__"):
+        return Markup(text.__html__())
+    return Markup(strip_invalid_xml_chars(str(text)).translate(_TEXT_TABLE))
+
+
+def escape_attr(value: object) -> str:
+    """Escape a value for use inside a double-quoted MessageML attribute."""
+    return strip_invalid_xml_chars(str(value)).translate(_ATTR_TABLE)
+
+
+__all__ = ["Markup", "escape_attr", "escape_text", "strip_invalid_xml_chars"]
