@@ -75,15 +75,27 @@ def create_im(pod: PodState, user: dict[str, Any], others: list[dict[str, Any]])
 def create_room(
     pod: PodState, owner: dict[str, Any], name: str, members: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    return _domain("rooms", "create_room")(pod, owner, name, [member["user_id"] for member in members])  # type: ignore[no-any-return]
+    """A room created by ``owner`` (ROOMCREATED), then each member added by them (USERJOINEDROOM)."""
+    from ..domain.rooms import change_membership
+    from ..domain.rooms import create_room as domain_create_room
+
+    room: dict[str, Any] = domain_create_room(pod, owner, {"name": name, "description": ""})
+    for member in members:
+        if member["user_id"] != owner["user_id"]:
+            change_membership(pod, owner, room["stream_id"], "add", member["user_id"])
+    return room
 
 
 def create_message(pod: PodState, sender: dict[str, Any], stream_id: str, message_ml: str) -> dict[str, Any]:
-    return _domain("messages", "create_message")(pod, sender, stream_id, message_ml)  # type: ignore[no-any-return]
+    from ..domain.messages import create_message as domain_create_message
+
+    return domain_create_message(pod, sender["user_id"], stream_id, message_ml)  # type: ignore[no-any-return]
 
 
 def message_to_v4(pod: PodState, row: dict[str, Any]) -> dict[str, Any]:
-    return _domain("messages", "v4_message")(pod, row)  # type: ignore[no-any-return]
+    from ..domain.messages import v4_message
+
+    return v4_message(pod.store, row)  # type: ignore[no-any-return]
 
 
 def submit_elements_action(
