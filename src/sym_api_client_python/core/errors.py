@@ -16,20 +16,36 @@ class SymphonyError(Exception):
 
 
 class ConfigError(SymphonyError, ValueError):
-    """A configuration value is missing or invalid; the message names the key and the file."""
+    """A configuration value is missing or invalid; the message names the key and the file.
 
-    def __init__(self, message: str, *, key: str | None = None, source: str | None = None) -> None:
+    ``problems`` lists every problem found when several were (``ConfigProblem`` objects)."""
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        key: str | None = None,
+        source: str | None = None,
+        problems: list[Any] | None = None,
+    ) -> None:
         self.key = key
         self.source = source
+        self.problems = list(problems or [])
         super().__init__(message)
 
 
 class TransportError(SymphonyError):
-    """The request never got an HTTP answer: connection refused or reset, TLS failure, timeout."""
+    """The request never got an HTTP answer: connection refused or reset, TLS failure, timeout.
 
-    def __init__(self, message: str, *, method: str | None = None, url: str | None = None) -> None:
+    ``request_sent`` is False when the request surely never reached the server (connection
+    refused, connect timeout, TLS handshake): only then may a non-idempotent call be retried."""
+
+    def __init__(
+        self, message: str, *, method: str | None = None, url: str | None = None, request_sent: bool = True
+    ) -> None:
         self.method = method
         self.url = url
+        self.request_sent = request_sent
         super().__init__(message)
 
 
