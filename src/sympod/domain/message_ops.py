@@ -1,0 +1,227 @@
+"""Message search, import, blast and article sharing (built on :mod:`sympod.domain.messages`)."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+from ..errors import ApiError
+from ..ids import new_message_id, normalize_id
+from ..messageml import MessageMLError, convert, to_text
+from ..state import PodState
+from ..store import Store
+from .messages import Attachment, create_message, entity_values, v4_message
+from .streams import STREAM_TYPES, get_stream_or_400
+from .users import require_admin
+
+SEARCH_FIELDS = ("text", "streamId", "streamType", "author", "hashtag", "cashtag", "mention", "signal",
+                 "fromDate", "toDate")  # fmt: skip
+_INT_FIELDS = ("author", "mention", "fromDate", "toDate")
+
+
+def parse_query_string(query: str) -> dict[str, Any]:
+    """``text:hello AND streamId:abc`` (the GET search syntax) → a ``MessageSearchQuery`` dict."""
+    result: dict[str, Any] = {}
+    for clause in query.split(" AND "):
+        clause = clause.strip()
+        if not clause:
+            continue
+        name, separator, value = clause.partition(":")
+        if not separator or name.strip() not in SEARCH_FIELDS:
+            raise ApiError(
+                400,
+                f"Invalid search clause {clause!r}: "
+                f"expected field:value with field in {', '.join(SEARCH_FIELDS)}",
+            )
+        result[name.strip()] = value.strip()
+    return result
+
+
+def _normalise_query(query: dict[str, Any]) -> dict[str, Any]:
+    unknown = set(query) - set(SEARCH_FIELDS)
+    if unknown:
+        raise ApiError(400, f"Unknown search field(s): {', '.join(sorted(unknown))}")
+    normalised: dict[str, Any] = {}
+    for name, value in query.items():
+        if value is None or value == "":
+            continue
+        if name in _INT_FIELDS:
+            if isinstance(value, bool) or not str(value).strip().lstrip("-").isdigit():
+                raise ApiError(400, f"Search field '{name}' must be an integer, got {value!r}")
+            normalised[name] = int(value)
+        elif not isinstance(value, str):
+            raise ApiError(400, f"Search field '{name}' must be a string")
+        else:
+            normalised[name] = value
+    if not normalised:
+        raise ApiError(400, "The search query is empty: give at least one of " + ", ".join(SEARCH_FIELDS))
+    if "text" in normalised and "streamId" not in normalised:
+        raise ApiError(400, "A text search requires 'streamId'")
+    if normalised.get("streamType") and normalised["streamType"] not in (*STREAM_TYPES, "CHAT"):
+        raise ApiError(400, f"Search field 'streamType' must be one of {', '.join(STREAM_TYPES)}")
+    return normalised
+
+
+def search_messages(
+    store: Store,
+    caller: dict[str, Any],
+    query: dict[str, Any],
+    *,
+    skip: int,
+    limit: int,
+    descending: bool,
+) -> list[dict[str, Any]]:
+    """``/agent/v1/message/search``: messages of the caller's streams matching every given field."""
+    criteria = _normalise_query(query)
+    if "streamId" in criteria:
+        stream = get_stream_or_400(store, criteria["streamId"])
+        if not store.is_member(stream["stream_id"], caller["user_id"]):
+            raise ApiError(403, f"User {caller['user_id']} is not a member of stream {stream['stream_id']}")
+        stream_ids = [stream["stream_id"]]
+    else:
+        stream_ids = store.user_stream_ids(caller["user_id"])
+    if not stream_ids:
+        return []
+    marks = ",".join("?" for _ in stream_ids)
+    rows = store.query(
+        "SELECT m.*, s.stream_type FROM messages m JOIN streams s USING (stream_id) "
+        f"WHERE m.stream_id IN ({marks}) "
+        "AND m.suppressed = 0 ORDER BY m.timestamp, m.seq",
+        stream_ids,
+    )
+    matches = []
+    for row in rows:
+        if "author" in criteria and row["user_id"] != criteria["author"]:
+            continue
+        if "fromDate" in criteria and row["timestamp"] < criteria["fromDate"]:
+            continue
+        if "toDate" in criteria and row["timestamp"] > criteria["toDate"]:
+            continue
+        stream_type = criteria.get("streamType")
+        if (
+            stream_type
+            and row["stream_type"] != stream_type
+            and not (stream_type == "CHAT" and row["stream_type"] in ("IM", "MIM"))
+        ):
+            continue
+        if "text" in criteria and criteria["text"].lower() not in to_text(row["message"]).lower():
+            continue
+        entities = entity_values(row.get("data"))
+        if any(
+            name in criteria and str(criteria[name]).lower().lstrip("#$") not in entities[name]
+            for name in ("hashtag", "cashtag", "mention")
+        ):
+            continue
+        matches.append(row)
+    if descending:
+        matches.reverse()
+    return [v4_message(store, row) for row in matches[skip : skip + limit]]
+
+
+def import_messages(pod: PodState, caller: dict[str, Any], items: list[Any]) -> list[dict[str, Any]]:
+    """``POST /agent/v4/message/import`` (admin): store history as given, no datafeed events.
+
+    Each item succeeds or fails on its own; a failure is reported in its ``diagnostic``.
+    """
+    require_admin(caller)
+    store = pod.store
+    required = ("message", "intendedMessageTimestamp", "intendedMessageFromUserId", "originatingSystemId",
+                "streamId")  # fmt: skip
+    results: list[dict[str, Any]] = []
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            raise ApiError(400, f"Import item [{index}] must be an object")
+        result: dict[str, Any] = {"originatingSystemId": str(item.get("originatingSystemId", ""))}
+        if item.get("originalMessageId") is not None:
+            result["originalMessageId"] = str(item["originalMessageId"])
+        missing = [name for name in required if item.get(name) in (None, "")]
+        try:
+            if missing:
+                raise ApiError(400, f"Missing required field(s): {', '.join(missing)}")
+            sender_id, timestamp = item["intendedMessageFromUserId"], item["intendedMessageTimestamp"]
+            if isinstance(sender_id, bool) or not isinstance(sender_id, int):
+                raise ApiError(400, "'intendedMessageFromUserId' must be an integer")
+            if isinstance(timestamp, bool) or not isinstance(timestamp, int):
+                raise ApiError(400, "'intendedMessageTimestamp' must be an integer (epoch ms)")
+            if store.get_user(sender_id) is None:
+                raise ApiError(400, f"The user with id {sender_id} does not exist")
+            stream = get_stream_or_400(store, str(item["streamId"]))
+            converted = convert(str(item["message"]), item.get("data"))
+        except ApiError as exc:
+            result["diagnostic"] = exc.message
+        except MessageMLError as exc:
+            result["diagnostic"] = str(exc)
+        else:
+            message_id = new_message_id()
+            store.insert_message(
+                message_id,
+                stream["stream_id"],
+                sender_id,
+                message=converted.presentation_ml,
+                message_ml=str(item["message"]),
+                data=converted.data_json,
+                timestamp=timestamp,
+                original_format="com.symphony.messageml.v2",
+            )
+            result["messageId"] = message_id
+        results.append(result)
+    return results
+
+
+def blast(
+    pod: PodState,
+    caller: dict[str, Any],
+    stream_ids: list[str],
+    message_ml: str,
+    data: str | None,
+    attachments: Sequence[Attachment],
+) -> dict[str, Any]:
+    """``POST /agent/v4/message/blast``: one send per stream; failures are listed, not raised."""
+    if not stream_ids:
+        raise ApiError(400, "Field 'sids' is required: a comma-separated list of stream ids")
+    if len(stream_ids) > 100:
+        raise ApiError(400, f"At most 100 streams per blast, got {len(stream_ids)}")
+    try:
+        convert(message_ml, data)  # a bad message fails the whole blast, as on a real agent
+    except MessageMLError as exc:
+        raise ApiError(400, str(exc)) from None
+    messages: list[dict[str, Any]] = []
+    errors: dict[str, Any] = {}
+    for stream_id in dict.fromkeys(normalize_id(sid) for sid in stream_ids):
+        try:
+            messages.append(create_message(pod, caller["user_id"], stream_id, message_ml, data, attachments))
+        except ApiError as exc:
+            errors[stream_id] = {"code": exc.status, "message": exc.message}
+    return {"messages": messages, "errors": errors}
+
+
+def share_article(
+    pod: PodState, caller: dict[str, Any], stream_id: str, body: dict[str, Any]
+) -> dict[str, Any]:
+    """``POST /agent/v3/stream/{sid}/share``: posts the article as a message and emits SHAREDPOST."""
+    content = body.get("content")
+    share_type = body.get("type", "com.symphony.sharing.article")
+    if share_type != "com.symphony.sharing.article":
+        raise ApiError(400, f"Field 'type' must be 'com.symphony.sharing.article', got {share_type!r}")
+    if not isinstance(content, dict):
+        raise ApiError(400, "Field 'content' is required and must be a ShareArticle object")
+    missing = [
+        name for name in ("title", "author", "publisher", "appId") if not isinstance(content.get(name), str)
+    ]
+    if missing:
+        raise ApiError(400, f"ShareArticle is missing required string field(s): {', '.join(missing)}")
+    title = html.escape(content["title"])
+    url = content.get("articleUrl")
+    headline = (
+        f'<a href="{html.escape(url, quote=True)}">{title}</a>'
+        if isinstance(url, str) and url
+        else f"<b>{title}</b>"
+    )
+    summary = html.escape(str(content.get("summary") or content.get("message") or ""))
+    message_ml = (
+        f"<messageML>{headline}<br/>{summary}<br/><i>{html.escape(content['publisher'])} - "
+        f"{html.escape(content['author'])}</i></messageML>"
+    )
+    return create_message(pod, caller["user_id"], stream_id, message_ml, None, (), event_type="SHAREDPOST",
+                          extra={"sharedArticle": content})  # fmt: skip
