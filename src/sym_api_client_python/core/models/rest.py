@@ -26,7 +26,7 @@ class RestModel(msgspec.Struct, rename="camel", omit_defaults=True, dict=True):
         if raw is None:
             raw = msgspec.to_builtins(self)
             self.__dict__["_raw"] = raw
-        return raw  # type: ignore[no-any-return]
+        return raw
 
 
 # --- generic answers -----------------------------------------------------------------------------
@@ -430,11 +430,11 @@ MODELS.update({"V4Message": V4Message, "V4User": V4User, "V4Stream": V4Stream})
 
 
 def resolve_model(spec: str) -> tuple[type[Any], bool]:
-    """``"list[X]"`` → ``(X, True)``, ``"X"`` → ``(X, False)``; ``str`` is allowed as X."""
+    """``"list[X]"`` → ``(X, True)``, ``"X"`` → ``(X, False)``; ``str``/``bytes`` are allowed as X."""
     is_list = spec.startswith("list[") and spec.endswith("]")
     name = spec[5:-1] if is_list else spec
-    if name == "str":
-        return str, is_list
+    if name in ("str", "bytes"):
+        return (str if name == "str" else bytes), is_list
     try:
         return MODELS[name], is_list
     except KeyError:
