@@ -33,7 +33,9 @@ def default_workdir() -> Path:
 
 def _ensure_demo_users(emulator: Any) -> None:
     """People to chat as: created on the first run, kept across restarts (the work dir persists)."""
-    from ..testing.pod import ControlApiError, SymphonyPod
+    from sympod import EmulatorError
+
+    from ..testing.pod import SymphonyPod
 
     pod = SymphonyPod(emulator)
     existing = {user["username"] for user in pod.control("GET", "/_emulator/chat/users")}
@@ -41,7 +43,7 @@ def _ensure_demo_users(emulator: Any) -> None:
         if username not in existing:
             try:
                 emulator.create_user(username, display_name=display_name)
-            except ControlApiError:  # created concurrently by another demo on the same work dir
+            except EmulatorError:  # created concurrently by another demo on the same work dir
                 log.debug("demo user %s already exists", username)
 
 

@@ -3,8 +3,8 @@
 The page acts as a human user of the pod. It never takes a shortcut around the real paths:
 - a message typed in the page is created by the same code as ``POST /agent/v4/stream/{sid}/message/create``
   (MessageML validation, PresentationML conversion, MESSAGESENT on every member's datafeed);
-- a form submitted in the page goes through the same code as ``POST /_emulator/elements`` (a
-  SYMPHONYELEMENTSACTION event for the bot);
+- a form submitted in the page is posted to ``POST /_emulator/elements`` itself (the
+  SYMPHONYELEMENTSACTION event a bot gets from a real pod);
 - IMs and rooms are created by the same code as the pod's stream APIs (INSTANTMESSAGECREATED,
   ROOMCREATED, USERJOINEDROOM events).
 
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import html
-import importlib
 import json
 import re
 from collections.abc import AsyncIterator
@@ -57,15 +56,6 @@ _TOKEN = re.compile(r"(?<![\w@#$])([@#$])([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]|
 
 
 # -- the pod's own operations -----------------------------------------------------------------------
-# The page reuses the domain functions the pod and control APIs are built on, looked up when first
-# needed so that this module loads even while a domain module is being written.
-def _domain(module: str, name: str) -> Any:
-    try:
-        return getattr(importlib.import_module(f"sympod.domain.{module}"), name)
-    except (ImportError, AttributeError):
-        raise ApiError(503, f"The emulator has no sympod.domain.{module}.{name}() yet") from None
-
-
 def create_im(pod: PodState, user: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any]:
     from ..domain.streams import create_im as domain_create_im
 
@@ -96,12 +86,6 @@ def message_to_v4(pod: PodState, row: dict[str, Any]) -> dict[str, Any]:
     from ..domain.messages import v4_message
 
     return v4_message(pod.store, row)  # type: ignore[no-any-return]
-
-
-def submit_elements_action(
-    pod: PodState, sender: dict[str, Any], form_message_id: str, form_id: str, form_values: dict[str, Any]
-) -> dict[str, Any]:
-    return _domain("elements", "submit_form")(pod, sender, form_message_id, form_id, form_values)  # type: ignore[no-any-return]
 
 
 def user_json(user: dict[str, Any]) -> dict[str, Any]:
@@ -257,20 +241,6 @@ async def send_message(request: Request) -> Response:
     return JSONResponse(create_message(pod, sender, stream_id, message_ml))
 
 
-async def submit_form(request: Request) -> Response:
-    pod = get_pod(request)
-    body = await read_json(request)
-    sender = _find_user(pod, field(body, "user", (str, int)))
-    result = submit_elements_action(
-        pod,
-        sender,
-        field(body, "formMessageId", str),
-        field(body, "formId", str),
-        field(body, "formValues", dict),
-    )
-    return JSONResponse(result)
-
-
 # ---------------------------------------------------------------------------------------------
 def _sse(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
@@ -323,6 +293,5 @@ routes: list[BaseRoute] = [
     Route("/_emulator/chat/im", open_im, methods=["POST"]),
     Route("/_emulator/chat/rooms", open_room, methods=["POST"]),
     Route("/_emulator/chat/messages", send_message, methods=["POST"]),
-    Route("/_emulator/chat/elements", submit_form, methods=["POST"]),
     Route("/_emulator/events/stream", event_stream, methods=["GET"]),
 ]

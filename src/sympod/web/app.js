@@ -419,8 +419,9 @@ function collectFormValues(form, submitter) {
 async function submitForm(event, form, message) {
   event.preventDefault();
   const formValues = collectFormValues(form, event.submitter);
-  await api("POST", `${API}/elements`, {
-    user: state.user.userId,
+  // the emulator's own control call: exactly the SYMPHONYELEMENTSACTION a bot gets from a real pod
+  await api("POST", "/_emulator/elements", {
+    from: state.user.userId,
     formMessageId: message.messageId,
     formId: form.dataset.formId,
     formValues,
