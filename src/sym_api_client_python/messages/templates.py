@@ -29,7 +29,7 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 _HELPERS = {
     name: getattr(builder, name)
     for name in (
-        "text", "bold", "italic", "code", "pre", "mention", "hashtag", "cashtag", "link", "emoji",
+        "bold", "italic", "code", "pre", "mention", "hashtag", "cashtag", "link", "emoji",
         "bullet_list", "numbered_list", "table", "card", "expandable_card",
     )
 }  # fmt: skip

@@ -1,0 +1,1 @@
+"""Jinja2 snippets for each Elements control, and the legacy ``render_*`` helpers."""

@@ -1,0 +1,1 @@
+"""The ExpenseBot sample: an expense report as a table and Elements forms."""

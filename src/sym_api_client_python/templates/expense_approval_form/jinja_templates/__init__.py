@@ -1,0 +1,1 @@
+"""Jinja2 versions of the expense approval messages."""
