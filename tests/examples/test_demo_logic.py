@@ -23,8 +23,14 @@ from sympod.messageml import convert
 def test_every_demo_message_is_valid_messageml() -> None:
     ledger = ExpenseLedger()
     total = ledger.add(1, Expense("Taxi <airport>", Decimal("12.50"), "travel"))
-    for message in (expense_form(), joke_message(), help_text("Ann & Co"), ledger.summary(1),
-                    ledger.summary(2), ledger.confirmation(1, ledger.of(1)[0], total)):
+    for message in (
+        expense_form(),
+        joke_message(),
+        help_text("Ann & Co"),
+        ledger.summary(1),
+        ledger.summary(2),
+        ledger.confirmation(1, ledger.of(1)[0], total),
+    ):
         convert(message)  # raises MessageMLError on anything the pod would refuse
     assert "Taxi &lt;airport&gt;" in convert(ledger.summary(1)).presentation_ml
     assert convert(expense_form()).form_ids == ["expense-form"]

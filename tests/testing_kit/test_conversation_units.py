@@ -33,16 +33,18 @@ class FakeEmulator:
         self.messages.append(message)
         return message
 
-    def send_message(self, sender: Any, message: str, stream_id: str | None = None, to: Any = None,
-                     data: Any = None) -> dict[str, Any]:
+    def send_message(
+        self, sender: Any, message: str, stream_id: str | None = None, to: Any = None, data: Any = None
+    ) -> dict[str, Any]:
         assert sender == JANE["userId"] and stream_id == "s1"
         return self.add(JANE, f"<div><p>{message}</p></div>")
 
     def stream_messages(self, stream_id: str) -> list[dict[str, Any]]:
         return list(self.messages)
 
-    def submit_form(self, sender: Any, form_message_id: str, form_id: str,
-                    form_values: dict[str, Any]) -> dict[str, Any]:
+    def submit_form(
+        self, sender: Any, form_message_id: str, form_id: str, form_values: dict[str, Any]
+    ) -> dict[str, Any]:
         self.submitted.append((sender, form_message_id, form_id, form_values))
         return {"formId": form_id}
 
@@ -53,15 +55,17 @@ def test_presentation_text_keeps_paragraphs_and_decodes_entities() -> None:
 
 
 def test_message_exposes_forms_buttons_and_entity_data() -> None:
-    message = Message({
-        "messageId": "m1",
-        "stream": {"streamId": "s1"},
-        "user": BOT,
-        "message": '<div><form id="expense"><text-field name="amount"></text-field>'
-                   '<button name="save" type="action">Save</button>'
-                   '<button name="clear" type="reset">Clear</button></form></div>',
-        "data": '{"0": {"type": "com.symphony.user.mention"}}',
-    })
+    message = Message(
+        {
+            "messageId": "m1",
+            "stream": {"streamId": "s1"},
+            "user": BOT,
+            "message": '<div><form id="expense"><text-field name="amount"></text-field>'
+            '<button name="save" type="action">Save</button>'
+            '<button name="clear" type="reset">Clear</button></form></div>',
+            "data": '{"0": {"type": "com.symphony.user.mention"}}',
+        }
+    )
     assert message.form_ids == ["expense"]
     assert message.buttons == ["save"]
     assert message.data == {"0": {"type": "com.symphony.user.mention"}}
