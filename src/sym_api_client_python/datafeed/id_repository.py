@@ -48,10 +48,13 @@ class OnDiskDatafeedIdRepository:
         os.replace(tmp, self.path)
 
     # legacy method names
-    def read_datafeed_id(self) -> str | None:
+    def read_datafeed_id_from_file(self) -> str | None:
         return self.read()
 
-    def store_datafeed_id(self, feed_id: str, agent_url: str | None = None) -> None:
+    def store_datafeed_id_to_file(self, feed_id: str, agent_url: str | None = None) -> None:
         if agent_url is not None:
             self.agent_url = agent_url
         self.write(feed_id)
+
+    read_datafeed_id = read_datafeed_id_from_file
+    store_datafeed_id = store_datafeed_id_to_file

@@ -55,23 +55,24 @@ class DatafeedSettings:
         folder = _first(config, data, "datafeed_id_file_path", "datafeedIdFilePath")
         if folder:
             values["id_folder"] = str(folder)
-        agent_url = _first(config, data, "agent_url", "agentUrl")
+        agent_url = _agent_url(config, data)
         if agent_url:
-            values["agent_url"] = str(agent_url)
+            values["agent_url"] = agent_url
         initial = _first(config, data, "datafeed_events_error_timeout", "datafeedEventsErrorTimeout")
         maximum = _first(config, data, "datafeed_events_error_max_timeout", "datafeedEventsErrorMaxTimeout")
         if maximum not in (None, ""):
             values["max_backoff"] = float(maximum)
         if initial not in (None, ""):
-            # The legacy setting was a fixed 30 s first sleep; it now bounds the first backoff step.
-            values["initial_backoff"] = min(float(initial), values.get("max_backoff", DEFAULT_MAX_BACKOFF))
+            # The legacy first sleep was a fixed 30 s (a one-off 503 cost 30 s of silence). The
+            # engine starts at 0.5 s and grows to the cap; the legacy value only lowers the start.
+            values["initial_backoff"] = min(
+                float(initial) or DEFAULT_INITIAL_BACKOFF, DEFAULT_INITIAL_BACKOFF
+            )
         values.update({k: v for k, v in overrides.items() if v is not None})
-        if (
-            "max_backoff" in overrides
-            and overrides["max_backoff"] is not None
-            and values.get("initial_backoff", DEFAULT_INITIAL_BACKOFF) > values["max_backoff"]
-        ):
-            values["initial_backoff"] = values["max_backoff"]
+        initial_value = values.get("initial_backoff", DEFAULT_INITIAL_BACKOFF)
+        max_value = values.get("max_backoff", DEFAULT_MAX_BACKOFF)
+        if initial_value > max_value:  # a small cap (tests, impatient bots) lowers the start too
+            values["initial_backoff"] = max_value
         return cls(**values)
 
     def machine(self) -> DatafeedMachine:
@@ -92,6 +93,17 @@ def _as_mapping(config: Any) -> dict[str, Any]:
         return config
     data = getattr(config, "data", None)
     return data if isinstance(data, dict) else {}
+
+
+def _agent_url(config: Any, data: dict[str, Any]) -> str | None:
+    agent = getattr(config, "agent", None) if not isinstance(config, dict) else None
+    base = getattr(agent, "base_url", None)
+    if callable(base):
+        base = base()
+    if isinstance(base, str) and base:
+        return base
+    value = data.get("agentUrl")
+    return str(value) if value else None
 
 
 def _first(config: Any, data: dict[str, Any], attr: str, key: str) -> Any:

@@ -128,6 +128,6 @@ def test_settings_from_legacy_dict_and_overrides():
             "datafeedEventsErrorMaxTimeout": 10,
         }
     )
-    assert s.version == "v1" and s.reuse_feed_id is False and s.max_backoff == 10 and s.initial_backoff == 10
+    assert s.version == "v1" and s.reuse_feed_id is False and s.max_backoff == 10 and s.initial_backoff == 0.5
     assert DatafeedSettings.from_config({}, max_backoff=0.2).initial_backoff == 0.2
     assert json.dumps(DatafeedSettings().version) == '"v2"'

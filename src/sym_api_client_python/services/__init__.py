@@ -1,0 +1,1 @@
+"""Legacy datafeed services (``DataFeedEventServiceV1``/``V2``), thin layers over the datafeed engine."""
