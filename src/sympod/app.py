@@ -5,7 +5,8 @@ Middleware (outermost first), as one pure-ASGI class so each request pays one ho
 2. fault injection (``/_emulator/faults`` rules: delay, status, dropped connection);
 3. body size limit (413 ``{code, message}`` above ``max_body_bytes``, declared or streamed).
 Exceptions: :class:`ApiError` → its status; Starlette HTTP errors (404/405) → JSON; anything else
-→ 500 with the exception type and message, logged with its traceback.
+→ 500 with the exception type and message, logged once with its traceback (caught here, so
+Starlette's ServerErrorMiddleware never re-raises it into uvicorn).
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ApiError, api_error
@@ -97,6 +98,14 @@ class SafetyMiddleware:
         except _BodyTooLarge:
             if not response_started:
                 await _send_json(send, 413, _too_large(limit))
+        except Exception as exc:  # the catch-all: a bug must never kill the connection silently
+            log.exception("unexpected error on %s %s", scope["method"], scope["path"])
+            if not response_started:
+                await _send_json(
+                    send,
+                    500,
+                    {"code": 500, "message": f"Internal emulator error: {type(exc).__name__}: {exc}"},
+                )
 
 
 def _too_large(limit: int) -> dict[str, Any]:
@@ -148,13 +157,6 @@ async def _http_error_handler(request: Request, exc: Exception) -> Response:
     return response
 
 
-async def _unexpected_error_handler(request: Request, exc: Exception) -> Response:
-    log.exception("unexpected error on %s %s", request.method, request.url.path)
-    return JSONResponse(
-        {"code": 500, "message": f"Internal emulator error: {type(exc).__name__}: {exc}"}, status_code=500
-    )
-
-
 def create_app(pod: PodState) -> Starlette:
     """The emulator's ASGI app serving ``pod``."""
     app = Starlette(
@@ -162,7 +164,6 @@ def create_app(pod: PodState) -> Starlette:
         exception_handlers={
             ApiError: _api_error_handler,
             HTTPException: _http_error_handler,
-            Exception: _unexpected_error_handler,
         },
     )
     app.state.pod = pod

@@ -41,6 +41,10 @@ class Settings:
     read_batch_size: int = 100
     # JWTs the clients sign may expire at most this far ahead (real pods: about 5 minutes)
     max_jwt_lifetime_s: float = 360.0
+    # datafeeds unread for this long are dropped (real pods: 30 minutes)
+    feed_idle_ttl_s: float = 1800.0
+    # active v2 datafeeds per user (real pods: 20; a 21st create gets 403)
+    max_feeds_per_user: int = 20
     base_url: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -56,6 +60,8 @@ class PodState:
     token_signing_key: bytes
     bot_user_id: int
     sessions: SessionCache
+    # set when the server shuts down: long-polls answer at once
+    closing: bool = False
 
     def publish_event(
         self,

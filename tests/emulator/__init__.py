@@ -1,0 +1,1 @@
+"""Emulator tests (a package: import helpers relatively, e.g. ``from .podclient import PodClient``)."""
