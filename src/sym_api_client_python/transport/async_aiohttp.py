@@ -49,9 +49,10 @@ class AiohttpTransport:
     async def send(self, request: PreparedRequest) -> Response:
         session = self._current_session()
         route = request.route
-        proxy_auth = None
-        if route.proxy is not None and route.proxy.username:
-            proxy_auth = aiohttp.BasicAuth(route.proxy.username, route.proxy.password or "")
+        proxy_headers = None
+        if route.proxy is not None:
+            auth = route.proxy.basic_auth_header()
+            proxy_headers = {"Proxy-Authorization": auth} if auth else None
         timeout = aiohttp.ClientTimeout(
             total=None, connect=request.connect_timeout, sock_read=request.read_timeout
         )
@@ -63,7 +64,7 @@ class AiohttpTransport:
                 headers=dict(request.headers),
                 ssl=route.ssl_context if route.ssl_context is not None else True,
                 proxy=route.proxy.url if route.proxy is not None else None,
-                proxy_auth=proxy_auth,
+                proxy_headers=proxy_headers,
                 timeout=timeout,
                 allow_redirects=False,
             ) as raw:

@@ -137,8 +137,9 @@ def prepare_request(
 
 
 def _quote_field(value: str) -> str:
-    # the HTML5 form encoding: quotes and line breaks percent-encoded, the rest as UTF-8
-    return value.replace("\\", "\\\\").replace('"', "%22").replace("\r", "%0D").replace("\n", "%0A")
+    # an RFC 7230 quoted-string (backslash escapes), which both aiohttp and python-multipart
+    # servers unescape; line breaks would end the header, so they become spaces
+    return value.replace("\\", "\\\\").replace('"', '\\"').replace("\r", " ").replace("\n", " ")
 
 
 def encode_multipart(parts: Sequence[Part], boundary: str | None = None) -> tuple[bytes, str]:
