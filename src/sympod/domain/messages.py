@@ -71,7 +71,6 @@ def v4_message(
         "externalRecipients": False,
         "originalFormat": row.get("original_format") or ORIGINAL_FORMAT,
         "userAgent": "sympod",
-        "sid": row.get("message_id"),
     }
     if row.get("parent_message_id"):
         message["parentMessageId"] = row["parent_message_id"]

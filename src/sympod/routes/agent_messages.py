@@ -1,0 +1,180 @@
+"""Agent message endpoints: create (multipart), history, get, search, attachment, blast, import, share."""
+
+from __future__ import annotations
+
+import base64
+import json
+from typing import Any
+
+from starlette.datastructures import FormData, UploadFile
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..domain import message_ops, messages
+from ..errors import ApiError
+from ..httputil import query_int, read_json
+from .pod_common import caller, json_object, ok, paging, sort_ascending
+
+
+async def _text_part(form: FormData, name: str) -> str | None:
+    """A text field, as a plain field or as a file part (L sends ``files={'message': ...}``)."""
+    value = form.get(name)
+    if value is None:
+        return None
+    if isinstance(value, UploadFile):
+        raw = await value.read()
+        try:
+            return raw.decode("utf-8")
+        except UnicodeDecodeError:
+            raise ApiError(400, f"Multipart field '{name}' is not valid UTF-8 text") from None
+    return value
+
+
+async def _files(form: FormData, name: str, *, preview: bool) -> list[messages.Attachment]:
+    files = []
+    for value in form.getlist(name):
+        if not isinstance(value, UploadFile):
+            raise ApiError(400, f"Multipart field '{name}' must be a file part (with a filename)")
+        content = await value.read()
+        files.append(messages.Attachment(
+            name=value.filename or name, content=content, content_type=value.content_type, is_preview=preview,
+        ))  # fmt: skip
+    return files
+
+
+async def _message_input(
+    request: Request,
+) -> tuple[dict[str, str | None], list[messages.Attachment], FormData | None]:
+    """``message``/``data``/``version`` and the attachments of a create/blast request.
+
+    Multipart as the spec says; a JSON object ``{"message", "data"}`` is accepted too (handy with curl).
+    Each preview is stored right after the attachment it belongs to.
+    """
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith("application/json"):
+        body = await json_object(request)
+        fields = {name: body.get(name) for name in ("message", "data", "version")}
+        if isinstance(fields["data"], (dict, list)):
+            fields["data"] = json.dumps(fields["data"])
+        for name, value in fields.items():
+            if value is not None and not isinstance(value, str):
+                raise ApiError(400, f"Field '{name}' must be a string")
+        return fields, [], None
+    if not content_type.startswith("multipart/form-data"):
+        raise ApiError(
+            400, f"Expected a multipart/form-data body (got content type {content_type or 'none'!r})"
+        )
+    try:
+        form = await request.form()
+    except Exception as exc:  # python-multipart raises several types for malformed bodies
+        raise ApiError(400, f"Malformed multipart body: {exc}") from None
+    fields = {name: await _text_part(form, name) for name in ("message", "data", "version")}
+    attachments = await _files(form, "attachment", preview=False)
+    previews = await _files(form, "preview", preview=True)
+    ordered: list[messages.Attachment] = []
+    for index, attachment in enumerate(attachments):
+        ordered.append(attachment)
+        if index < len(previews):
+            ordered.append(previews[index])
+    return fields, ordered, form
+
+
+def _required_message(fields: dict[str, str | None]) -> str:
+    message = fields.get("message")
+    if message is None or not message.strip():
+        raise ApiError(400, "Field 'message' is required (multipart part 'message' with MessageML)")
+    return message
+
+
+async def create_message(request: Request) -> Response:
+    pod, user = await caller(request)
+    fields, attachments, _ = await _message_input(request)
+    message = _required_message(fields)
+    sid = request.path_params["sid"]
+    return ok(messages.create_message(pod, user["user_id"], sid, message, fields.get("data"), attachments))
+
+
+async def stream_history(request: Request) -> Response:
+    pod, user = await caller(request)
+    if request.query_params.get("since") is None:
+        raise ApiError(400, "Query parameter 'since' is required (epoch milliseconds)")
+    since = query_int(request, "since", minimum=0)
+    until = query_int(request, "until", default=None, minimum=0)
+    skip, limit = paging(request, default_limit=50, max_limit=500)
+    assert since is not None
+    return ok(messages.list_stream_messages(
+        pod.store, user, request.path_params["sid"], since=since, until=until, skip=skip, limit=limit,
+    ))  # fmt: skip
+
+
+async def get_message(request: Request) -> Response:
+    pod, user = await caller(request)
+    row = messages.get_readable_message(pod.store, user, request.path_params["message_id"])
+    return ok(messages.v4_message(pod.store, row))
+
+
+async def search(request: Request) -> Response:
+    pod, user = await caller(request)
+    skip, limit = paging(request, default_limit=50, max_limit=500)
+    descending = not sort_ascending(request, default="DESC")
+    query: dict[str, Any]
+    if request.method == "GET":
+        raw = request.query_params.get("query")
+        if not raw:
+            raise ApiError(
+                400, "Query parameter 'query' is required, e.g. query=hashtag:news AND streamId:..."
+            )
+        query = message_ops.parse_query_string(raw)
+    else:
+        query = await json_object(request)
+    return ok(
+        message_ops.search_messages(pod.store, user, query, skip=skip, limit=limit, descending=descending)
+    )
+
+
+async def download_attachment(request: Request) -> Response:
+    """The attachment content, base64-encoded, as ``application/octet-stream`` (as real agents do)."""
+    pod, user = await caller(request)
+    message_id, file_id = request.query_params.get("messageId"), request.query_params.get("fileId")
+    if not message_id or not file_id:
+        raise ApiError(400, "Query parameters 'messageId' and 'fileId' are required")
+    content = messages.attachment_content(pod.store, user, request.path_params["sid"], message_id, file_id)
+    return Response(base64.b64encode(content), media_type="application/octet-stream")
+
+
+async def blast(request: Request) -> Response:
+    pod, user = await caller(request)
+    fields, attachments, form = await _message_input(request)
+    message = _required_message(fields)
+    raw_ids: list[str] = []
+    if form is not None:
+        for value in form.getlist("sids"):
+            text = await _text_part(FormData([("sids", value)]), "sids")
+            raw_ids.extend(part for part in (text or "").split(","))
+    stream_ids = [sid.strip() for sid in raw_ids if sid.strip()]
+    return ok(message_ops.blast(pod, user, stream_ids, message, fields.get("data"), attachments))
+
+
+async def import_messages(request: Request) -> Response:
+    pod, user = await caller(request)
+    items = await read_json(request, expect=list)
+    return ok(message_ops.import_messages(pod, user, items))
+
+
+async def share(request: Request) -> Response:
+    pod, user = await caller(request)
+    body = await json_object(request)
+    return ok(message_ops.share_article(pod, user, request.path_params["sid"], body))
+
+
+routes: list[Route] = [
+    Route("/agent/v4/stream/{sid}/message/create", create_message, methods=["POST"]),
+    Route("/agent/v4/stream/{sid}/message", stream_history, methods=["GET"]),
+    Route("/agent/v1/message/search", search, methods=["GET", "POST"]),
+    Route("/agent/v1/message/{message_id}", get_message, methods=["GET"]),
+    Route("/agent/v1/stream/{sid}/attachment", download_attachment, methods=["GET"]),
+    Route("/agent/v4/message/blast", blast, methods=["POST"]),
+    Route("/agent/v4/message/import", import_messages, methods=["POST"]),
+    Route("/agent/v3/stream/{sid}/share", share, methods=["POST"]),
+]

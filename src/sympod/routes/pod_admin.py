@@ -1,0 +1,162 @@
+"""User administration and system lists (``/pod/v{1,2}/admin/...``) plus ``GET /pod/v1/podcert``.
+
+Every admin route needs an admin role (403 otherwise): bots are not admins unless given one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import lru_cache
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.x509.oid import NameOID
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..domain import admin
+from ..domain.users import require_admin, require_user
+from ..errors import ApiError
+from ..httputil import read_json
+from .pod_common import caller, json_object, ok, paging, path_user_id, success
+
+
+async def get_user(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    return ok(admin.user_detail(require_user(pod.store, path_user_id(request, "uid"), status=404)))
+
+
+async def list_users(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    skip, limit = paging(request, default_limit=100, max_limit=1000)
+    return ok(admin.list_users(pod.store, skip=skip, limit=limit))
+
+
+async def create_user(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    return ok(admin.user_detail(admin.create_user(pod.store, await json_object(request))))
+
+
+async def update_user(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    updated = admin.update_user(pod.store, path_user_id(request, "uid"), await json_object(request))
+    return ok(admin.user_detail(updated))
+
+
+async def find_users(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    skip, limit = paging(request, default_limit=100, max_limit=1000)
+    user_filter = await json_object(request, required=False)
+    return ok(admin.find_users(pod.store, user_filter, skip=skip, limit=limit))
+
+
+async def get_avatar(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    target = require_user(pod.store, path_user_id(request, "uid"), status=404)
+    return ok([{"size": "original", "url": target["avatar_url"]}] if target.get("avatar_url") else [])
+
+
+async def update_avatar(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    admin.set_avatar(pod.store, path_user_id(request, "uid"), await json_object(request))
+    return success("OK")
+
+
+async def get_status(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    target = require_user(pod.store, path_user_id(request, "uid"), status=404)
+    return ok({"status": "ENABLED" if target["active"] else "DISABLED", "suspended": False})
+
+
+async def update_status(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    admin.set_status(pod.store, path_user_id(request, "uid"), await json_object(request))
+    return success("OK")
+
+
+async def get_features(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    target = require_user(pod.store, path_user_id(request, "uid"), status=404)
+    features = admin.user_features(target)
+    return ok([{"entitlment": name, "enabled": enabled} for name, enabled in features.items()])
+
+
+async def update_features(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    admin.update_features(pod.store, path_user_id(request, "uid"), await read_json(request, expect=list))
+    return success("OK")
+
+
+async def change_role(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    action = request.path_params["action"]
+    if action not in ("add", "remove"):
+        raise ApiError(404, f"Unknown role action '{action}'")
+    body = await json_object(request)
+    return success(admin.change_role(pod.store, path_user_id(request, "uid"), body, add=action == "add"))
+
+
+async def features_list(request: Request) -> Response:
+    _, user = await caller(request)
+    require_admin(user)
+    return ok(list(admin.FEATURES))
+
+
+async def roles_list(request: Request) -> Response:
+    _, user = await caller(request)
+    require_admin(user)
+    return ok(admin.roles_list())
+
+
+@lru_cache(maxsize=4)
+def _pod_certificate(private_key_pem: bytes) -> str:
+    """A self-signed certificate over the key that signs session tokens, so JWTs can be checked."""
+    key = serialization.load_pem_private_key(private_key_pem, password=None)
+    if not isinstance(key, rsa.RSAPrivateKey):
+        raise ApiError(500, "The pod's token signing key is not an RSA key")
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "sympod token signing")])
+    now = dt.datetime.now(dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
+        .serial_number(x509.random_serial_number()).not_valid_before(now - dt.timedelta(days=1))
+        .not_valid_after(now + dt.timedelta(days=3650)).sign(key, hashes.SHA256())
+    )  # fmt: skip
+    return certificate.public_bytes(serialization.Encoding.PEM).decode("ascii")
+
+
+async def pod_certificate(request: Request) -> Response:
+    pod, _ = await caller(request)
+    return ok({"certificate": _pod_certificate(pod.token_signing_key)})
+
+
+routes: list[Route] = [
+    Route("/pod/v2/admin/user/list", list_users, methods=["GET"]),
+    Route("/pod/v2/admin/user/create", create_user, methods=["POST"]),
+    Route("/pod/v2/admin/user/{uid}", get_user, methods=["GET"]),
+    Route("/pod/v2/admin/user/{uid}/update", update_user, methods=["POST"]),
+    Route("/pod/v1/admin/user/find", find_users, methods=["POST"]),
+    Route("/pod/v1/admin/user/{uid}/avatar", get_avatar, methods=["GET"]),
+    Route("/pod/v1/admin/user/{uid}/avatar/update", update_avatar, methods=["POST"]),
+    Route("/pod/v1/admin/user/{uid}/status", get_status, methods=["GET"]),
+    Route("/pod/v1/admin/user/{uid}/status/update", update_status, methods=["POST"]),
+    Route("/pod/v1/admin/user/{uid}/features", get_features, methods=["GET"]),
+    Route("/pod/v1/admin/user/{uid}/features/update", update_features, methods=["POST"]),
+    Route("/pod/v1/admin/user/{uid}/roles/{action}", change_role, methods=["POST"]),
+    Route("/pod/v1/admin/system/features/list", features_list, methods=["GET"]),
+    Route("/pod/v1/admin/system/roles/list", roles_list, methods=["GET"]),
+    Route("/pod/v1/podcert", pod_certificate, methods=["GET"]),
+]
