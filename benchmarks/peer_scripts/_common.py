@@ -1,0 +1,49 @@
+"""Helpers shared by the peer scripts. Standard library only: these run in the peer virtualenvs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+
+def rss_mb() -> float:
+    """Current resident set size in MB (10^6 bytes)."""
+    for line in Path("/proc/self/status").read_text(encoding="utf-8").splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) * 1024 / 1e6
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024 / 1e6
+
+
+def emit(event: str, **fields: Any) -> None:
+    """One JSON line on stdout: how scripts talk to the harness."""
+    sys.stdout.write(json.dumps({"event": event, **fields}) + "\n")
+    sys.stdout.flush()
+
+
+def wait_for(command: str) -> None:
+    """Block until the harness writes ``command`` on stdin."""
+    for line in sys.stdin:
+        if line.strip() == command:
+            return
+    raise SystemExit(f"stdin closed before {command!r}")
+
+
+def legacy_truststore_env(config_path: str) -> None:
+    """Let the legacy SDK's ``truststorePath`` take effect.
+
+    The legacy SDK sets ``session.verify = truststorePath`` on its requests sessions, but requests
+    prefers ``REQUESTS_CA_BUNDLE``/``CURL_CA_BUNDLE`` from the environment over a session's verify
+    (a long-standing requests quirk), and many machines (this one included) export them. Point them
+    at the truststore, as the legacy README's users effectively had.
+    """
+    import os
+
+    config = json.loads(Path(config_path).read_text(encoding="utf-8"))
+    truststore = config.get("truststorePath")
+    if truststore:
+        os.environ["REQUESTS_CA_BUNDLE"] = truststore
+        os.environ["CURL_CA_BUNDLE"] = truststore

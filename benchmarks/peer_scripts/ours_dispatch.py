@@ -1,0 +1,84 @@
+"""Ours, in process: decode v2 read batches and dispatch them to a no-op handler; RSS sampled.
+
+Usage: python ours_dispatch.py <total_events> <streams> <samples>
+Prints {"events_per_s", "rss_mb": [...], "events_at_sample": [...], "dispatched"}: RSS is sampled
+``samples`` times evenly over the run (the first sample after the first batch, once warm).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+
+from _common import rss_mb
+
+from sym_api_client_python.core.models.events import decode_v5_read
+from sym_api_client_python.datafeed.dispatcher import SyncDispatcher
+
+BATCH = 100
+TEMPLATE = {
+    "type": "MESSAGESENT",
+    "initiator": {"user": {"userId": 349026222344902, "displayName": "Reed Feldman", "username": "reed"}},
+}
+
+
+def batch_bytes(first_index: int, streams: int) -> bytes:
+    """One v2 read body of BATCH distinct events spread round-robin over ``streams`` streams."""
+    events = []
+    for index in range(first_index, first_index + BATCH):
+        stream = f"stream{index % streams:06d}"
+        message = {
+            "messageId": f"@@m{index}",
+            "timestamp": 1566929352601 + index,
+            "message": '<div data-format="PresentationML" data-version="2.0"><p>hello world /joke</p></div>',
+            "data": "{}",
+            "user": TEMPLATE["initiator"]["user"],
+            "stream": {"streamId": stream, "streamType": "ROOM"},
+        }
+        events.append(
+            {
+                "id": f"@@e{index}",
+                "messageId": f"@@m{index}",
+                "timestamp": message["timestamp"],
+                **TEMPLATE,
+                "payload": {"messageSent": {"message": message}},
+            }
+        )
+    return json.dumps({"events": events, "ackId": f"@@ack{first_index}"}).encode()
+
+
+def main() -> None:
+    total, streams, samples = int(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
+    handled = 0
+
+    def handler(event: object) -> None:
+        nonlocal handled
+        handled += 1
+
+    dispatcher = SyncDispatcher(handler, max_workers=8)
+    batches = max(1, total // BATCH)
+    sample_every = max(1, batches // max(1, samples))
+    rss: list[float] = []
+    at: list[int] = []
+    # A ring of pre-built bodies; "@@" is replaced by the batch number so every event id is new
+    # (the dedup window then behaves as on a real feed) at the cost of one bytes.replace per batch.
+    ring = [batch_bytes(i * BATCH, streams) for i in range(8)]
+    started = time.perf_counter()
+    for number in range(batches):
+        body = ring[number % len(ring)].replace(b"@@", f"b{number}-".encode())
+        events, _ack = decode_v5_read(body)
+        dispatcher.dispatch(events)
+        if number % sample_every == 0 or number == batches - 1:
+            rss.append(rss_mb())
+            at.append((number + 1) * BATCH)
+    elapsed = time.perf_counter() - started
+    dispatcher.close()
+    print(
+        json.dumps(
+            {"events_per_s": handled / elapsed, "rss_mb": rss, "events_at_sample": at, "dispatched": handled}
+        )
+    )
+
+
+main()

@@ -1,0 +1,133 @@
+"""(b) Datafeed v2: events/s to a no-op handler and event→reply latency, ours vs BDK 3.0.0.
+
+Both sides read the same kind of backlog from the same emulator: the feed is created first, the
+harness queues ``count`` messages into it, then the bot reads them all. Latency is measured from the
+message's creation (its pod timestamp) to the reply being accepted by the pod.
+"""
+
+from __future__ import annotations
+
+import time
+import uuid
+from typing import Any
+
+from ..context import RunContext, ScriptProcess, python_for
+from ..peers import PeerUnavailable
+from ..pod import inject_messages
+from ..results import ComponentMissing, ScenarioResult, percentile
+from .owned import call_owned, numbers
+
+THROUGHPUT = "datafeed v2 events/s (no-op handler)"
+LATENCY_P50 = "event→reply latency p50"
+LATENCY_P99 = "event→reply latency p99"
+
+
+def _new_stream(ctx: RunContext) -> tuple[str, str]:
+    """A fresh sender and an IM with the bot (the events the bot sees come from this user)."""
+    pod = ctx.pod()
+    control = pod.control()
+    try:
+        username = f"bench-{uuid.uuid4().hex[:8]}"
+        control.create_user(username, display_name="Bench Sender")
+        first = control.send_message(username, "<messageML>hello</messageML>", to=pod.bot_username())
+        return username, first["stream"]["streamId"]
+    finally:
+        control.close()
+
+
+def _bdk(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int) -> None:
+    throughput: list[float] = []
+    p50: list[float] = []
+    p99: list[float] = []
+    try:
+        python = python_for(ctx, "bdk")
+        pod = ctx.pod()
+        for _ in range(ctx.repeats):
+            sender, stream_id = _new_stream(ctx)
+            script = ScriptProcess(
+                python, "bdk_datafeed.py", [str(pod.bdk_config_path), str(count), str(latency_count)]
+            )
+            try:
+                script.expect("feed-ready", timeout=120)
+                inject_messages(pod.control, sender, stream_id, count)
+                script.send("go")
+                measured = script.expect("throughput", timeout=600)
+                throughput.append(measured["events"] / measured["seconds"])
+                if latency_count:
+                    script.expect("latency-ready", timeout=60)
+                    _paced_messages(ctx, sender, stream_id, latency_count)
+                    latencies = script.expect("latency", timeout=300)["ms"]
+                    p50.append(percentile(latencies, 0.50))
+                    p99.append(percentile(latencies, 0.99))
+            finally:
+                script.close()
+    except PeerUnavailable as exc:
+        result.mark_unavailable(THROUGHPUT, "bdk", f"peer unavailable: {exc}")
+        return
+    except (ComponentMissing, RuntimeError, TimeoutError) as exc:
+        result.mark_unavailable(THROUGHPUT, "bdk", f"n/a: {exc}")
+        return
+    result.add_figure(THROUGHPUT, "bdk", "events/s", throughput, higher_is_better=True)
+    if p50:
+        result.add_figure(LATENCY_P50, "bdk", "ms", p50)
+        result.add_figure(LATENCY_P99, "bdk", "ms", p99)
+
+
+def _paced_messages(ctx: RunContext, sender: str, stream_id: str, count: int, gap_s: float = 0.01) -> None:
+    """One message at a time, so latency is not a queueing figure."""
+    control = ctx.pod().control()
+    try:
+        for _ in range(count):
+            control.send_message(sender, "<messageML>ping</messageML>", stream_id=stream_id)
+            time.sleep(gap_s)
+    finally:
+        control.close()
+
+
+def _ours(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int) -> None:
+    """Our figures come from benchmarks/bench_datafeed.py (owned by the datafeed work)."""
+    try:
+        raw: Any = call_owned("bench_datafeed", ctx, count=count, latency_count=latency_count, events=count)
+    except ComponentMissing as exc:
+        result.mark_unavailable(THROUGHPUT, "ours", f"n/a (component missing): {exc}")
+        return
+    except Exception as exc:  # their failure must not stop the peers' figures
+        result.mark_unavailable(THROUGHPUT, "ours", f"bench_datafeed.run failed: {exc!r}")
+        return
+    flat = numbers(raw)
+    _figure_from(result, flat, THROUGHPUT, ("events_per_s", "throughput", "events/s"), "events/s", True)
+    _figure_from(result, flat, LATENCY_P50, ("p50", "latency_p50"), "ms", False)
+    _figure_from(result, flat, LATENCY_P99, ("p99", "latency_p99"), "ms", False)
+
+
+def _figure_from(
+    result: ScenarioResult,
+    flat: dict[str, float],
+    metric: str,
+    key_hints: tuple[str, ...],
+    unit: str,
+    higher_is_better: bool,
+) -> None:
+    """Pick every value of an owned module's result whose key ends with one of ``key_hints``."""
+    for hint in key_hints:
+        samples = [value for key, value in flat.items() if key.split(".")[-1] == hint or key.endswith(hint)]
+        if samples:
+            result.add_figure(metric, "ours", unit, samples, higher_is_better=higher_is_better)
+            return
+    result.mark_unavailable(metric, "ours", f"bench_datafeed.run gave no {'/'.join(key_hints)}")
+
+
+def run(ctx: RunContext) -> ScenarioResult:
+    result = ScenarioResult("datafeed", "(b) Datafeed v2 throughput and event→reply latency")
+    count = ctx.size(10_000, 1_000)
+    latency_count = ctx.size(200, 30)
+    _ours(ctx, result, count, latency_count)
+    _bdk(ctx, result, count, latency_count)
+    result.check("ours ≥ 20x BDK events/s", THROUGHPUT, "ours", at_least=20, versus="bdk")
+    result.check("ours event→reply p50 ≤ 5 ms", LATENCY_P50, "ours", at_most=5)
+    result.notes.append(
+        f"{count:,} MESSAGESENT events queued in a v2 feed before reading; events/s from first to last "
+        f"event delivered to the handler. Latency over {latency_count} messages sent 10 ms apart: reply "
+        "accepted by the pod minus the message's creation timestamp (ms clock)."
+    )
+    return result

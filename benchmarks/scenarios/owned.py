@@ -1,0 +1,50 @@
+"""Bridge to the benchmark modules other parts of the project own (bench_send, bench_datafeed...).
+
+Each exposes ``run(...)``; we pass the keyword arguments its signature accepts out of a fixed set
+(the shared emulator, quick flag, repeats, sizes) and turn a missing module into
+:class:`ComponentMissing`, so a scenario reports "n/a (component missing)" instead of failing.
+"""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+from collections.abc import Mapping
+from typing import Any
+
+from ..context import RunContext
+from ..results import ComponentMissing
+
+
+def call_owned(module_name: str, ctx: RunContext, **extra: Any) -> Any:
+    try:
+        module = importlib.import_module(f"benchmarks.{module_name}")
+    except ImportError as exc:
+        raise ComponentMissing(f"benchmarks/{module_name}.py is not there yet ({exc})") from exc
+    runner = getattr(module, "run", None)
+    if not callable(runner):
+        raise ComponentMissing(f"benchmarks/{module_name}.py has no run()")
+    offered: dict[str, Any] = {"quick": ctx.quick, "repeats": ctx.repeats, **extra}
+    parameters = inspect.signature(runner).parameters
+    if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
+        return runner(**offered)
+    if "pod" in parameters or "emulator" in parameters:
+        pod = ctx.pod()
+        offered.setdefault("pod", pod)
+        offered.setdefault("emulator", pod)
+    if "url" in parameters:
+        offered.setdefault("url", ctx.pod().url)
+    return runner(**{name: value for name, value in offered.items() if name in parameters})
+
+
+def numbers(value: Any, prefix: str = "") -> dict[str, float]:
+    """Flatten a nested result (dicts, lists of numbers) into ``{"a.b": number}``."""
+    flat: dict[str, float] = {}
+    if isinstance(value, Mapping):
+        for key, item in value.items():
+            flat.update(numbers(item, f"{prefix}{key}."))
+    elif isinstance(value, (int, float)) and not isinstance(value, bool):
+        flat[prefix.rstrip(".")] = float(value)
+    elif hasattr(value, "__dict__") and not isinstance(value, type):
+        flat.update(numbers(vars(value), prefix))
+    return flat

@@ -1,0 +1,153 @@
+"""(c) Messages sent per second, sequential and 50 in flight.
+
+Ours (from benchmarks/bench_send.py, owned by the REST services work) against a bare aiohttp/urllib3
+loop, BDK 3.0.0 and legacy 1.3.7, all posting the same MessageML to the same emulator stream.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..context import RunContext, python_for, run_script
+from ..peers import PeerUnavailable
+from ..results import ComponentMissing, ScenarioResult
+from .datafeed import _new_stream
+from .owned import call_owned, numbers
+
+SEQUENTIAL = "send msg/s, sequential"
+CONCURRENT = "send msg/s, 50 concurrent"
+CONCURRENCY = 50
+
+
+def _peer(
+    ctx: RunContext,
+    result: ScenarioResult,
+    subject: str,
+    script: str,
+    config_attr: str,
+    stream_id: str,
+    count: int,
+) -> None:
+    try:
+        python = python_for(ctx, subject)
+        config = str(getattr(ctx.pod(), config_attr))
+        runs = [
+            run_script(python, script, [config, stream_id, str(count), str(CONCURRENCY)], timeout=900)
+            for _ in range(ctx.repeats)
+        ]
+    except PeerUnavailable as exc:
+        result.mark_unavailable(SEQUENTIAL, subject, f"peer unavailable: {exc}")
+        return
+    except (ComponentMissing, RuntimeError) as exc:
+        result.mark_unavailable(SEQUENTIAL, subject, f"n/a: {exc}")
+        return
+    result.add_figure(
+        SEQUENTIAL, subject, "msg/s", [r["sequential_per_s"] for r in runs], higher_is_better=True
+    )
+    result.add_figure(
+        CONCURRENT, subject, "msg/s", [r["concurrent_per_s"] for r in runs], higher_is_better=True
+    )
+
+
+def _raw(ctx: RunContext, result: ScenarioResult, stream_id: str, count: int) -> None:
+    try:
+        config = str(ctx.pod().bot_config_path)
+        runs = [
+            run_script(
+                python_for(ctx, "ours"), "raw_send.py", [config, stream_id, str(count), str(CONCURRENCY)]
+            )
+            for _ in range(ctx.repeats)
+        ]
+    except (ComponentMissing, RuntimeError) as exc:
+        result.mark_unavailable(SEQUENTIAL, "raw aiohttp", f"n/a: {exc}")
+        return
+    result.add_figure(
+        SEQUENTIAL,
+        "raw aiohttp",
+        "msg/s",
+        [r["aiohttp_sequential_per_s"] for r in runs],
+        higher_is_better=True,
+    )
+    result.add_figure(
+        CONCURRENT,
+        "raw aiohttp",
+        "msg/s",
+        [r["aiohttp_concurrent_per_s"] for r in runs],
+        higher_is_better=True,
+    )
+    result.add_figure(
+        SEQUENTIAL,
+        "raw urllib3",
+        "msg/s",
+        [r["urllib3_sequential_per_s"] for r in runs],
+        higher_is_better=True,
+    )
+
+
+def _ours(ctx: RunContext, result: ScenarioResult, stream_id: str, count: int) -> None:
+    try:
+        raw: Any = call_owned("bench_send", ctx, stream_id=stream_id, count=count, concurrency=CONCURRENCY)
+    except ComponentMissing as exc:
+        result.mark_unavailable(SEQUENTIAL, "ours", f"n/a (component missing): {exc}")
+        return
+    except Exception as exc:
+        result.mark_unavailable(SEQUENTIAL, "ours", f"bench_send.run failed: {exc!r}")
+        return
+    flat = numbers(raw)
+    found = False
+    for key, value in flat.items():
+        lowered = key.lower()
+        if "raw" in lowered or "aiohttp_loop" in lowered or "urllib3_loop" in lowered:
+            continue  # their own baseline; ours comes from raw_send.py in the same run
+        flavour = "sync" if "sync" in lowered and "async" not in lowered else "async"
+        if "concurren" in lowered or "parallel" in lowered or "gather" in lowered:
+            metric = CONCURRENT
+        elif "sequential" in lowered or "serial" in lowered:
+            metric = SEQUENTIAL
+        else:
+            continue
+        existing = result.figure(metric, f"ours ({flavour})")
+        if existing is None:
+            result.add_figure(metric, f"ours ({flavour})", "msg/s", [value], higher_is_better=True)
+        else:
+            existing.add(value)
+        found = True
+    if not found:
+        result.mark_unavailable(SEQUENTIAL, "ours", f"bench_send.run returned no rates: {sorted(flat)[:8]}")
+
+
+def run(ctx: RunContext) -> ScenarioResult:
+    result = ScenarioResult("send", "(c) Send throughput")
+    count = ctx.size(1_000, 200)
+    try:
+        _, stream_id = _new_stream(ctx)
+    except (ComponentMissing, RuntimeError, KeyError) as exc:
+        for subject in ("ours", "raw aiohttp", "bdk", "legacy"):
+            result.mark_unavailable(SEQUENTIAL, subject, f"n/a (emulator missing): {exc}")
+        return result
+    _ours(ctx, result, stream_id, count)
+    _raw(ctx, result, stream_id, count)
+    _peer(ctx, result, "bdk", "bdk_send.py", "bdk_config_path", stream_id, count)
+    _peer(ctx, result, "legacy", "legacy_send.py", "bot_config_path", stream_id, count)
+    result.check(
+        "ours async ≥ 0.9x raw aiohttp (sequential)",
+        SEQUENTIAL,
+        "ours (async)",
+        at_least=0.9,
+        versus="raw aiohttp",
+    )
+    result.check(
+        "ours sync ≥ 0.9x raw urllib3 (sequential)",
+        SEQUENTIAL,
+        "ours (sync)",
+        at_least=0.9,
+        versus="raw urllib3",
+    )
+    result.check("ours async ≥ 2x BDK (sequential)", SEQUENTIAL, "ours (async)", at_least=2, versus="bdk")
+    result.check("ours async ≥ 2x BDK (50 concurrent)", CONCURRENT, "ours (async)", at_least=2, versus="bdk")
+    result.notes.append(
+        f"{count:,} sends per figure after 10 warm-up sends; 50 concurrent = asyncio tasks behind a "
+        "semaphore (threads for the sync legacy client). Same stream, same MessageML, same emulator "
+        "subprocess."
+    )
+    return result
