@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import signal
 import sys
 from pathlib import Path
 
@@ -52,6 +53,9 @@ def serve(
 
     server = build_server(settings, host=host, port=port, http=http, on_ready=announce, log_level=log_level)
     holder["url"] = server.url
+    # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was
+    # installed before it: make that a no-op so a requested stop exits with status 0
+    signal.signal(signal.SIGTERM, lambda signum, frame: None)
     server.run()
 
 
