@@ -59,6 +59,7 @@ class ScriptedRequester:
             "list": lambda r: ok([]),
             "create": lambda r: ok({"id": "feed1_f"}, 201),
             "read": lambda r: ok({"events": [], "ackId": "a"}),
+            "send": lambda r: ok({"messageId": "sent", "message": "<div/>", "stream": {"streamId": "x"}}),
         }
         self.lock = threading.Lock()
         self.authenticated = 0
@@ -70,6 +71,8 @@ class ScriptedRequester:
             return "sessioninfo"
         if path.endswith("/read"):
             return "read"
+        if "/message/create" in path:
+            return "send"
         if path.endswith("/create") or (path.endswith("/datafeeds") and request.method == "POST"):
             return "create"
         if request.method == "DELETE":
@@ -93,6 +96,18 @@ class ScriptedRequester:
 
     def authenticate(self) -> None:
         self.authenticated += 1
+
+    def sent(self) -> list[tuple[str, str]]:
+        """(stream path, message part) of every message sent."""
+        out = []
+        for call in self.calls:
+            if self.route(call) == "send":
+                parts = {p.name: p.content for p in call.multipart or ()}
+                message = parts.get("message", b"")
+                out.append(
+                    (call.path.split("/")[4], message.decode() if isinstance(message, bytes) else message)
+                )
+        return out
 
     def reads(self) -> list[Request]:
         return [c for c in self.calls if self.route(c) == "read"]

@@ -1,0 +1,159 @@
+"""Registration API shared by :class:`~.Bot` and :class:`~.AsyncBot` (decorators, config, stats)."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from ..datafeed.dispatcher import DispatchStats, EventGate
+from ..datafeed.settings import DatafeedSettings
+from .commands import CommandPattern
+from .context import Context, to_messageml
+from .registry import Callback, Handler, HandlerRegistry, as_filter
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+SERVICE_NAMES = (
+    "messages",
+    "streams",
+    "users",
+    "connections",
+    "signals",
+    "presence",
+    "admin",
+    "health",
+    "session",
+)
+
+
+def resolve_config(config: Any) -> Any:
+    """A ``BotConfig`` from a path, a ``BotConfig``, a legacy ``SymConfig`` or a dict."""
+    if isinstance(config, (str, os.PathLike, dict)):
+        from ..core.config import load_config
+
+        return load_config(Path(config) if not isinstance(config, dict) else config)
+    typed = getattr(config, "bot_config", None)
+    if typed is not None:
+        return typed() if callable(typed) else typed
+    return config
+
+
+class BotBase:
+    def __init__(
+        self, config: Any, *, datafeed: DatafeedSettings | None = None, **datafeed_options: Any
+    ) -> None:
+        self.config = resolve_config(config) if config is not None else None
+        self.settings = datafeed or DatafeedSettings.from_config(self.config or {}, **datafeed_options)
+        self.registry = HandlerRegistry()
+        self.stats = DispatchStats()
+        self.gate = EventGate(dedup_window=self.settings.dedup_window)
+        self.session_info: dict[str, Any] = {}
+
+    # ------------------------------------------------------------------ identity
+    @property
+    def bot_user_id(self) -> int | None:
+        user_id = self.session_info.get("id")
+        return user_id if isinstance(user_id, int) else None
+
+    @property
+    def bot_names(self) -> tuple[str, ...]:
+        names = (self.session_info.get("displayName"), self.session_info.get("username"))
+        return tuple(n for n in names if isinstance(n, str) and n)
+
+    # ------------------------------------------------------------------ decorators
+    def command(self, pattern: str, *, filter: Any = None, description: str = "") -> Callable[[F], F]:
+        """Handle a slash command; ``{name}`` arguments become handler keyword arguments::
+
+        @bot.command("/buy {qty:int} {ticker}")
+        def buy(ctx, qty, ticker): ctx.reply(f"buying {qty} {ticker}")
+        """
+        parsed = CommandPattern.parse(pattern)
+
+        def register(callback: F) -> F:
+            self._add(Handler.build("command", callback, command=parsed, filter=as_filter(filter)))
+            callback.__doc__ = callback.__doc__ or description
+            return callback
+
+        return register
+
+    def on_message(self, filter: Any = None) -> Callable[[F], F]:
+        """Handle messages (optionally only those ``filter`` accepts)::
+
+        @bot.on_message(filters.im & filters.text_contains("hello"))
+        async def hello(ctx): await ctx.reply("hi!")
+        """
+        return self._decorator("message", filter=as_filter(filter))
+
+    def on_mention(self, filter: Any = None) -> Callable[[F], F]:
+        """Handle messages that @mention the bot::
+
+        @bot.on_mention()
+        def mentioned(ctx): ctx.reply("you called?")
+        """
+        return self._decorator("mention", filter=as_filter(filter))
+
+    def on_form(
+        self, form_id: str | None = None, *, action: str | None = None, filter: Any = None
+    ) -> Callable[[F], F]:
+        """Handle Elements form submissions (``ctx.form``; the handler may take ``form``)::
+
+        @bot.on_form("order", action="submit")
+        def order(ctx, form): ctx.reply(f"ordered {form.get('qty')}")
+        """
+        return self._decorator("form", form_id=form_id, action=action, filter=as_filter(filter))
+
+    def on_event(self, event_type: str = "*", *, filter: Any = None) -> Callable[[F], F]:
+        """Handle every event of a type (``"ROOMCREATED"``, ``"USERJOINEDROOM"``... or ``"*"``)::
+
+        @bot.on_event("USERJOINEDROOM")
+        def welcome(ctx): ctx.reply("welcome!")
+        """
+        return self._decorator("event", event_type=event_type.upper(), filter=as_filter(filter))
+
+    def middleware(self, callback: F) -> F:
+        """Run code around every event: ``callback(ctx, call_next)`` must call ``call_next()``
+        (``await call_next()`` on an AsyncBot) for handlers to run::
+
+            @bot.middleware
+            def timing(ctx, call_next): started = time.time(); call_next(); log(time.time() - started)
+        """
+        self._check_callable(callback, "middleware")
+        self.registry.middlewares.append(callback)
+        return callback
+
+    def on_error(self, callback: F) -> F:
+        """Called as ``callback(ctx, exc)`` when a handler raises (after it is logged)::
+
+        @bot.on_error
+        def report(ctx, exc): alert(f"{ctx.event.id}: {exc}")
+        """
+        self._check_callable(callback, "error hook")
+        self.registry.error_hooks.append(callback)
+        return callback
+
+    def _decorator(self, kind: str, **fields: Any) -> Callable[[F], F]:
+        def register(callback: F) -> F:
+            self._add(Handler.build(kind, callback, **fields))
+            return callback
+
+        return register
+
+    def _add(self, handler: Handler) -> None:
+        self._check_handler(handler)
+        self.registry.add(handler)
+
+    def _check_handler(self, handler: Handler) -> None:  # overridden by Bot (no async handlers)
+        pass
+
+    def _check_callable(self, callback: Callback, what: str) -> None:
+        if not callable(callback):
+            raise TypeError(f"{what} must be callable, got {type(callback).__name__}")
+
+    @staticmethod
+    def usage_reply(problem: str, usage: str) -> str:
+        return to_messageml(f"{problem}. Usage: {usage}")
+
+    def _make_context(self, ctx: Context) -> Context:
+        return ctx

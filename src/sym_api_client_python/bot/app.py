@@ -1,0 +1,312 @@
+"""``Bot`` (sync handlers, blocking ``run()``) and ``AsyncBot`` (coroutines, ``await start()``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import inspect
+import logging
+import signal
+import threading
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any
+
+from ..core.models.events import V4Event
+from ..datafeed.async_driver import AsyncDatafeedRunner
+from ..datafeed.dispatcher import AsyncDispatcher, SyncDispatcher, log_handler_error
+from ..datafeed.sync_driver import SyncDatafeedRunner
+from ._base import SERVICE_NAMES, BotBase
+from .context import AsyncContext, Context, SyncContext, ThreadContext
+from .registry import Handler, Selection
+
+logger = logging.getLogger("sym_api_client_python.bot")
+
+
+class Bot(BotBase):
+    """A bot with plain ``def`` handlers, run by a blocking :meth:`run`.
+
+    ``Bot(config)`` takes a config path, a ``BotConfig`` or a legacy ``SymConfig``. Handlers of
+    different streams run in a thread pool (``max_workers``), events of one stream in order.
+    ``bot.messages``, ``bot.streams``... are the REST services.
+    """
+
+    def __init__(self, config: Any = None, *, client: Any = None, **datafeed_options: Any) -> None:
+        super().__init__(config, **datafeed_options)
+        self._client = client
+        self._services: Any = None
+        self._runner: SyncDatafeedRunner | None = None
+        self._stop_requested = threading.Event()
+
+    # ------------------------------------------------------------------ REST
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from ..client import SyncApiClient
+
+            self._client = SyncApiClient.from_config(self.config)
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SERVICE_NAMES:
+            if self.__dict__.get("_services") is None:
+                from ..rest import SyncServices
+
+                self._services = SyncServices(self.client)
+            return getattr(self._services, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _check_handler(self, handler: Handler) -> None:
+        if handler.is_async:
+            raise TypeError(
+                f"{handler.name} is a coroutine function: register async handlers on an AsyncBot "
+                "(Bot runs plain functions in its thread pool)"
+            )
+
+    # ------------------------------------------------------------------ lifecycle
+    def run(self) -> None:
+        """Read the datafeed and dispatch events until :meth:`stop`, Ctrl-C or SIGTERM. Blocks;
+        on the way out in-flight handlers finish and the last batch is acked."""
+        self._stop_requested.clear()
+        runner = SyncDatafeedRunner(
+            self.client,
+            self.settings.machine(),
+            SyncDispatcher(
+                self._handle_event, max_workers=self.settings.max_workers, gate=self.gate, stats=self.stats
+            ),
+            id_repository=self.settings.id_repository(),
+            read_timeout=self.settings.read_timeout,
+        )
+        self._runner = runner
+        failure: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                runner.run()
+            except BaseException as exc:  # pragma: no cover - the runner handles everything itself
+                failure.append(exc)
+
+        worker = threading.Thread(target=target, name="symphony-datafeed", daemon=True)
+        restore = self._install_sigterm()
+        worker.start()
+        try:
+            while worker.is_alive():
+                worker.join(0.2)  # wakes up for Ctrl-C, which only the main thread receives
+        except KeyboardInterrupt:
+            logger.info("interrupted: stopping the bot")
+            self.stop()
+            worker.join()
+        finally:
+            restore()
+            runner.dispatcher.close()
+        if failure:
+            raise failure[0]
+
+    def _install_sigterm(self) -> Any:
+        if threading.current_thread() is not threading.main_thread():
+            return lambda: None
+        previous = signal.getsignal(signal.SIGTERM)
+        signal.signal(signal.SIGTERM, lambda *_: self.stop())
+        return lambda: signal.signal(signal.SIGTERM, previous)
+
+    def stop(self) -> None:
+        """Ask :meth:`run` to return (callable from any thread or handler)."""
+        self._stop_requested.set()
+        if self._runner is not None:
+            self._runner.stop()
+
+    def close(self) -> None:
+        if self._client is not None and hasattr(self._client, "close"):
+            self._client.close()
+
+    def __enter__(self) -> Bot:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+        self.close()
+
+    # ------------------------------------------------------------------ dispatch
+    def _sync_identity(self) -> None:
+        runner = self._runner
+        if runner is not None and runner.machine.session_info and not self.session_info:
+            self.session_info = runner.machine.session_info
+
+    def _handle_event(self, event: V4Event) -> None:
+        self._sync_identity()
+        ctx = SyncContext(self, event)
+        middlewares = list(self.registry.middlewares)
+
+        def call(index: int) -> Any:
+            if index < len(middlewares):
+                return middlewares[index](ctx, lambda: call(index + 1))
+            return self._run_handlers(ctx)
+
+        try:
+            call(0)
+        except Exception as exc:
+            self._failed(ctx, exc)
+
+    def _run_handlers(self, ctx: SyncContext) -> None:
+        selection: Selection = self.registry.select(ctx, self.bot_names)
+        if selection.usage_error is not None:
+            ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
+            return
+        for handler, values in selection.handlers:
+            ctx.args = values
+            try:
+                handler.callback(ctx, **handler.kwargs_for(values))
+            except Exception as exc:
+                self._failed(ctx, exc, handler)
+
+    def _failed(self, ctx: Context, exc: Exception, handler: Handler | None = None) -> None:
+        self.stats.add(handler_errors=1)
+        log_handler_error(exc, ctx.event, where=f"handler {handler.name}" if handler else "middleware")
+        for hook in self.registry.error_hooks:
+            try:
+                hook(ctx, exc)
+            except Exception as hook_exc:
+                log_handler_error(hook_exc, ctx.event, where="on_error hook")
+
+
+class AsyncBot(BotBase):
+    """A bot on asyncio: ``async def`` handlers run as tasks (at most ``max_concurrency`` at once),
+    plain ``def`` handlers in a thread pool (``max_workers``) so they never block the loop."""
+
+    def __init__(self, config: Any = None, *, client: Any = None, **datafeed_options: Any) -> None:
+        super().__init__(config, **datafeed_options)
+        self._client = client
+        self._services: Any = None
+        self._runner: AsyncDatafeedRunner | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
+        self._stop_before_start = False
+
+    @property
+    def client(self) -> Any:
+        if self._client is None:
+            from ..client import AsyncApiClient
+
+            self._client = AsyncApiClient.from_config(self.config)
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        if name in SERVICE_NAMES:
+            if self.__dict__.get("_services") is None:
+                from ..rest import AsyncServices
+
+                self._services = AsyncServices(self.client)
+            return getattr(self._services, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    # ------------------------------------------------------------------ lifecycle
+    async def start(self) -> None:
+        """Read the datafeed and dispatch events until :meth:`stop`; returns once in-flight
+        handlers finished and the last batch was acked."""
+        self._loop = asyncio.get_running_loop()
+        self._pool = ThreadPoolExecutor(self.settings.max_workers, thread_name_prefix="symphony-handler")
+        runner = AsyncDatafeedRunner(
+            self.client,
+            self.settings.machine(),
+            AsyncDispatcher(
+                self._handle_event,
+                max_concurrency=self.settings.max_concurrency,
+                gate=self.gate,
+                stats=self.stats,
+            ),
+            id_repository=self.settings.id_repository(),
+            read_timeout=self.settings.read_timeout,
+        )
+        self._runner = runner
+        if self._stop_before_start:
+            runner.stop()
+        try:
+            await runner.run()
+        finally:
+            self._pool.shutdown(wait=False)
+
+    def stop(self) -> None:
+        """Ask :meth:`start` to return; callable from the loop, a handler or another thread."""
+        if self._runner is None:
+            self._stop_before_start = True
+            return
+        self._runner.stop_threadsafe()
+
+    def run(self) -> None:
+        """Blocking entry point for scripts: runs :meth:`start` in a new event loop; Ctrl-C and
+        SIGTERM stop the bot cleanly."""
+
+        async def main() -> None:
+            loop = asyncio.get_running_loop()
+            for sig in (signal.SIGINT, signal.SIGTERM):
+                with contextlib.suppress(NotImplementedError, RuntimeError, ValueError):
+                    loop.add_signal_handler(sig, self.stop)
+            try:
+                await self.start()
+            finally:
+                await self.aclose()
+
+        asyncio.run(main())
+
+    async def aclose(self) -> None:
+        if self._client is not None and hasattr(self._client, "close"):
+            result = self._client.close()
+            if inspect.isawaitable(result):
+                await result
+
+    async def __aenter__(self) -> AsyncBot:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.stop()
+        await self.aclose()
+
+    # ------------------------------------------------------------------ dispatch
+    async def _handle_event(self, event: V4Event) -> None:
+        if not self.session_info and self._runner is not None and self._runner.machine.session_info:
+            self.session_info = self._runner.machine.session_info
+        ctx = AsyncContext(self, event)
+        middlewares = list(self.registry.middlewares)
+
+        async def call(index: int) -> Any:
+            if index < len(middlewares):
+                result = middlewares[index](ctx, lambda: call(index + 1))
+                return await result if inspect.isawaitable(result) else result
+            return await self._run_handlers(ctx)
+
+        try:
+            await call(0)
+        except Exception as exc:
+            await self._failed(ctx, exc)
+
+    async def _run_handlers(self, ctx: AsyncContext) -> None:
+        selection = self.registry.select(ctx, self.bot_names)
+        if selection.usage_error is not None:
+            await ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
+            return
+        for handler, values in selection.handlers:
+            ctx.args = values
+            kwargs = handler.kwargs_for(values)
+            try:
+                if handler.is_async:
+                    await handler.callback(ctx, **kwargs)
+                else:
+                    await self._run_in_thread(handler, ctx, kwargs)
+            except Exception as exc:
+                await self._failed(ctx, exc, handler)
+
+    async def _run_in_thread(self, handler: Handler, ctx: AsyncContext, kwargs: dict[str, Any]) -> None:
+        assert self._loop is not None
+        thread_ctx = ThreadContext(self, ctx.event, self._loop)
+        thread_ctx.args, thread_ctx.state = ctx.args, ctx.state
+        await self._loop.run_in_executor(self._pool, lambda: handler.callback(thread_ctx, **kwargs))
+
+    async def _failed(self, ctx: Context, exc: Exception, handler: Handler | None = None) -> None:
+        self.stats.add(handler_errors=1)
+        log_handler_error(exc, ctx.event, where=f"handler {handler.name}" if handler else "middleware")
+        for hook in self.registry.error_hooks:
+            try:
+                result = hook(ctx, exc)
+                if inspect.isawaitable(result):
+                    await result
+            except Exception as hook_exc:
+                log_handler_error(hook_exc, ctx.event, where="on_error hook")

@@ -1,0 +1,145 @@
+"""Handler registration and selection, shared by :class:`Bot` and :class:`AsyncBot`.
+
+Selection rules (docs/handlers.md): ``on_event`` handlers get every event of their type; for a
+message, the first command whose pattern names it wins and the message goes no further,
+otherwise every matching ``on_message`` handler runs, plus ``on_mention`` handlers when the bot
+is mentioned; for a form submission, every ``on_form`` handler whose form id and action match.
+Handlers run in registration order.
+"""
+
+from __future__ import annotations
+
+import inspect
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from . import filters as _filters
+from .commands import CommandPattern, CommandUsageError, strip_leading_mention
+from .context import Context
+
+Callback = Callable[..., Any]
+
+
+@dataclass
+class Handler:
+    kind: str  # "event", "command", "message", "mention", "form"
+    callback: Callback
+    filter: _filters.Filter | None = None
+    command: CommandPattern | None = None
+    event_type: str | None = None
+    form_id: str | None = None
+    action: str | None = None
+    is_async: bool = False
+    accepts_all_kwargs: bool = False
+    accepted: frozenset[str] = field(default_factory=frozenset)
+
+    @classmethod
+    def build(cls, kind: str, callback: Callback, **fields: Any) -> Handler:
+        if not callable(callback):
+            raise TypeError(f"a {kind} handler must be callable, got {type(callback).__name__}")
+        signature = inspect.signature(callback)
+        params = list(signature.parameters.values())
+        if not params or params[0].kind not in (
+            inspect.Parameter.POSITIONAL_ONLY,
+            inspect.Parameter.POSITIONAL_OR_KEYWORD,
+        ):
+            raise TypeError(f"handler {callback.__qualname__} must take the context as its first argument")
+        return cls(
+            kind=kind,
+            callback=callback,
+            is_async=inspect.iscoroutinefunction(callback),
+            accepts_all_kwargs=any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params),
+            accepted=frozenset(p.name for p in params[1:]),
+            **fields,
+        )
+
+    def kwargs_for(self, values: dict[str, Any]) -> dict[str, Any]:
+        """The injectable values this handler declared (resolved once, at registration)."""
+        if self.accepts_all_kwargs:
+            return dict(values)
+        return {k: v for k, v in values.items() if k in self.accepted}
+
+    @property
+    def name(self) -> str:
+        return getattr(self.callback, "__qualname__", repr(self.callback))
+
+
+@dataclass
+class Selection:
+    """What one event triggers: handlers with their kwargs, or a usage reply for a bad command."""
+
+    handlers: list[tuple[Handler, dict[str, Any]]] = field(default_factory=list)
+    usage_error: CommandUsageError | None = None
+
+
+class HandlerRegistry:
+    def __init__(self) -> None:
+        self.handlers: list[Handler] = []
+        self.middlewares: list[Callback] = []
+        self.error_hooks: list[Callback] = []
+
+    def add(self, handler: Handler) -> Handler:
+        self.handlers.append(handler)
+        return handler
+
+    @property
+    def commands(self) -> list[Handler]:
+        return [h for h in self.handlers if h.kind == "command"]
+
+    def select(self, ctx: Context, bot_names: tuple[str, ...] = ()) -> Selection:
+        selection = Selection()
+        event_type = ctx.event.type or ""
+        for handler in self.handlers:
+            if handler.kind == "event" and handler.event_type in (event_type, "*"):
+                self._add_if_match(selection, handler, ctx, {})
+        if event_type == "MESSAGESENT":
+            self._select_message(selection, ctx, bot_names)
+        elif event_type == "SYMPHONYELEMENTSACTION":
+            form = ctx.form
+            for handler in self.handlers:
+                if handler.kind != "form" or form is None:
+                    continue
+                if handler.form_id not in (None, form.form_id) or handler.action not in (None, form.action):
+                    continue
+                self._add_if_match(selection, handler, ctx, {"form": form})
+        return selection
+
+    def _select_message(self, selection: Selection, ctx: Context, bot_names: tuple[str, ...]) -> None:
+        commands = self.commands
+        if commands:
+            text = strip_leading_mention(ctx.text, bot_names)
+            for handler in commands:
+                assert handler.command is not None
+                try:
+                    values = handler.command.match(text)
+                except CommandUsageError as exc:
+                    selection.usage_error = selection.usage_error or exc
+                    continue
+                if values is not None and self._add_if_match(selection, handler, ctx, values):
+                    selection.usage_error = None
+                    return  # a command consumes its message
+            if selection.usage_error is not None:
+                return
+        mentioned = ctx.mentions_bot
+        for handler in self.handlers:
+            if handler.kind == "message" or (handler.kind == "mention" and mentioned):
+                self._add_if_match(selection, handler, ctx, {})
+
+    @staticmethod
+    def _add_if_match(selection: Selection, handler: Handler, ctx: Context, values: dict[str, Any]) -> bool:
+        extra = _filters.evaluate(handler.filter, ctx)
+        if extra is None:
+            return False
+        selection.handlers.append((handler, {**values, **extra}))
+        return True
+
+
+def as_filter(value: Any) -> _filters.Filter | None:
+    if value is None:
+        return None
+    if isinstance(value, _filters.Filter):
+        return value
+    if callable(value):
+        return _filters.create(value)
+    raise TypeError(f"expected a filter (e.g. filters.im) or a callable(ctx), got {value!r}")
