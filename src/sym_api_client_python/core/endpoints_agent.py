@@ -335,6 +335,6 @@ AGENT_ENDPOINTS: tuple[E, ...] = (
         response="ChannelSubscriptionResponse",
     ),
     E("signals.update", "POST", "/agent/v1/signals/{id}/update", body=JSON, response="Signal"),
-    E("streams.share", "POST", "/agent/v3/stream/{sid}/share", body=JSON),
+    E("streams.share", "POST", "/agent/v3/stream/{sid}/share", body=JSON, response="V2Message"),
     E("streams.share_v1", "POST", "/agent/v1/stream/{sid}/share", body=JSON, deprecated=True),
 )

@@ -246,7 +246,7 @@ def decode(response: Response, spec: str | None) -> Any:
         if issubclass(model, RestModel):
             raw = msgspec.json.decode(response.body)
             return _convert(raw, model)
-        return msgspec.json.decode(response.body, type=model)
+        return msgspec.json.decode(response.body, type=model, strict=False)
     except (msgspec.ValidationError, msgspec.DecodeError) as exc:
         raise UnexpectedResponseError(
             response.status,

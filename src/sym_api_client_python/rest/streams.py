@@ -7,7 +7,6 @@ import builtins
 from collections.abc import Mapping, Sequence
 from typing import Any
 
-from ..core.models.events import V4Message
 from ..core.models.rest import (
     AdminStreamList,
     MemberInfo,
@@ -19,6 +18,7 @@ from ..core.models.rest import (
     StreamId,
     StreamMemberList,
     SuccessResponse,
+    V2Message,
 )
 from ._base import D, PageFn, Plan, Service, call, operation, paginated, to_json
 
@@ -204,7 +204,8 @@ class StreamsService(Service[D]):
     @operation
     def share(
         self, stream_id: str, content: Mapping[str, Any], *, type: str = "com.symphony.sharing.article"
-    ) -> Plan[V4Message]:
-        """Share third-party content (an article) into a stream."""
+    ) -> Plan[V2Message]:
+        """Share third-party content (an article: title, author, publisher, appId, articleUrl...)
+        into a stream; the API answers with the older ``V2Message`` shape."""
         body = {"type": type, "content": dict(content)}
         return (yield from call("streams.share", {"sid": stream_id}, json=body))

@@ -284,6 +284,18 @@ class MessageBlastResponse(RestModel):
     errors: dict[str, Any] | None = None
 
 
+class V2Message(RestModel):
+    """The older message shape, still answered by ``/agent/v3/stream/{sid}/share``."""
+
+    id: str | None = None
+    timestamp: str | None = None
+    v2message_type: str | None = msgspec.field(default=None, name="v2messageType")
+    stream_id: str | None = None
+    message: str | None = None
+    from_user_id: int | None = None
+    attachments: list[dict[str, Any]] | None = None
+
+
 class MessageStatusUser(RestModel):
     user_id: int | None = None
     first_name: str | None = None
