@@ -98,6 +98,12 @@ class SafetyMiddleware:
         except _BodyTooLarge:
             if not response_started:
                 await _send_json(send, 413, _too_large(limit))
+        except OverflowError as exc:
+            # a number from the request beyond SQLite's int64, reaching a query unchecked
+            if not response_started:
+                await _send_json(
+                    send, 400, {"code": 400, "message": f"A number in the request is out of range: {exc}"}
+                )
         except Exception as exc:  # the catch-all: a bug must never kill the connection silently
             log.exception("unexpected error on %s %s", scope["method"], scope["path"])
             if not response_started:

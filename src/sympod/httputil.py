@@ -12,6 +12,7 @@ from typing import Any, TypeVar
 from starlette.requests import Request
 
 from .errors import ApiError
+from .store import INT64_MAX, INT64_MIN
 
 T = TypeVar("T")
 
@@ -100,11 +101,14 @@ def parse_user_id(value: Any, *, name: str = "userId") -> int:
     """An int64 user id from JSON (int) or text (digits); 400 naming ``name`` otherwise."""
     if isinstance(value, bool):
         raise ApiError(400, f"'{name}' must be an integer user id, got boolean")
+    number: int | None = None
     if isinstance(value, int):
-        return value
-    if isinstance(value, str) and value.strip().lstrip("-").isdigit():
-        return int(value.strip())
-    raise ApiError(400, f"'{name}' must be an integer user id, got {value!r}")
+        number = value
+    elif isinstance(value, str) and value.strip().lstrip("-").isdigit():
+        number = int(value.strip())
+    if number is None or not INT64_MIN <= number <= INT64_MAX:
+        raise ApiError(400, f"'{name}' must be an integer user id (int64), got {value!r}")
+    return number
 
 
 def _json_type(value: Any) -> str:

@@ -27,6 +27,7 @@ from typing import Any
 from .ids import FIRST_USER_ID, new_feed_id, now_ms
 
 SCHEMA_VERSION = 1
+INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (
@@ -347,6 +348,8 @@ class Store:
         return created
 
     def get_user(self, user_id: int) -> dict[str, Any] | None:
+        if not INT64_MIN <= user_id <= INT64_MAX:
+            return None  # cannot exist, and SQLite would raise OverflowError
         return self.query_one("SELECT * FROM users WHERE user_id = ?", (user_id,))
 
     def get_user_by_username(self, username: str) -> dict[str, Any] | None:
@@ -370,7 +373,7 @@ class Store:
         return self.get_user_by_username(text)
 
     def get_users(self, user_ids: Iterable[int]) -> dict[int, dict[str, Any]]:
-        ids = list(dict.fromkeys(user_ids))
+        ids = [uid for uid in dict.fromkeys(user_ids) if INT64_MIN <= uid <= INT64_MAX]
         if not ids:
             return {}
         marks = ",".join("?" for _ in ids)
@@ -633,7 +636,7 @@ class Store:
         self.execute("UPDATE datafeeds SET last_read_at = ? WHERE feed_id = ?", (now_ms(), feed_id))
 
     def feed_ids_for_users(self, user_ids: Iterable[int]) -> list[str]:
-        ids = list(dict.fromkeys(user_ids))
+        ids = [uid for uid in dict.fromkeys(user_ids) if INT64_MIN <= uid <= INT64_MAX]
         if not ids:
             return []
         marks = ",".join("?" for _ in ids)
