@@ -283,9 +283,9 @@ class SyncApiClient(_ClientBase):
 
     def _relogin(self, seen_generation: int) -> None:
         state = self.token_state
-        logins_before = state.login_count
+        ticket = state.wait_ticket()
         with self._login_lock:
-            failure = state.failure_for(seen_generation, logins_before)
+            failure = state.failure_for(seen_generation, ticket)
             if failure is not None:
                 raise failure  # the login we waited for failed: don't start another one
             if not state.should_login(seen_generation):
@@ -432,9 +432,9 @@ class AsyncApiClient(_ClientBase):
 
     async def _relogin(self, seen_generation: int) -> None:
         state = self.token_state
-        logins_before = state.login_count
+        ticket = state.wait_ticket()
         async with self._login_lock():
-            failure = state.failure_for(seen_generation, logins_before)
+            failure = state.failure_for(seen_generation, ticket)
             if failure is not None:
                 raise failure
             if not state.should_login(seen_generation):

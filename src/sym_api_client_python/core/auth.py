@@ -22,7 +22,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from .errors import ApiError, MaxRetryError, UnexpectedResponseError
 from .http import Component, Request, Response
@@ -49,20 +49,22 @@ LoginStep = Literal["session", "keyManager"]
 
 def create_jwt(
     username: str,
-    private_key_pem: bytes | str,
+    private_key: Any,
     *,
     now: float | None = None,
     lifetime: int = JWT_LIFETIME_SECONDS,
 ) -> str:
-    """An RS512-signed JWT with ``sub`` = the bot's username, ``iat`` = now, ``exp`` = now + lifetime."""
+    """An RS512-signed JWT with ``sub`` = the bot's username, ``iat`` = now, ``exp`` = now + lifetime.
+
+    ``private_key``: PEM (bytes/str) or, much faster, a loaded ``cryptography`` RSA key (parsing a
+    PEM key runs costly consistency checks, ~50 ms)."""
     import jwt  # lazy: pyjwt pulls in cryptography
 
     if not 0 < lifetime <= 300:
         raise ValueError("a Symphony login JWT must expire within 300 seconds")
     issued = int(now if now is not None else time.time())
-    return jwt.encode(
-        {"sub": username, "iat": issued, "exp": issued + lifetime}, private_key_pem, algorithm="RS512"
-    )
+    claims = {"sub": username, "iat": issued, "exp": issued + lifetime}
+    return jwt.encode(claims, private_key, algorithm="RS512")
 
 
 @dataclass(frozen=True)
@@ -83,6 +85,7 @@ class TokenState:
         self.failure: tuple[int, BaseException] | None = None
         #: how many logins were started (tests and metrics read it)
         self.login_count = 0
+        self.login_in_progress = False
 
     def needs_login(self, now: float) -> bool:
         if self.tokens is None or self.acquired_at is None:
@@ -94,24 +97,32 @@ class TokenState:
         """Whether a caller that saw ``seen_generation`` fail must log in itself (under the lock)."""
         return self.generation == seen_generation
 
-    def failure_for(self, seen_generation: int, attempts_before: int) -> BaseException | None:
-        """The error of a login that ran for ``seen_generation`` while this caller waited."""
-        if self.failure is None or self.login_count == attempts_before:
+    def wait_ticket(self) -> int:
+        """Taken before waiting for the lock: identifies the login this caller waits for (the
+        one in progress, else the next one to start)."""
+        return self.login_count - 1 if self.login_in_progress else self.login_count
+
+    def failure_for(self, seen_generation: int, ticket: int) -> BaseException | None:
+        """The error of a login for ``seen_generation`` that ran while this caller waited."""
+        if self.failure is None or self.login_count == ticket:
             return None
         failed_generation, error = self.failure
         return error if failed_generation == seen_generation else None
 
     def login_started(self) -> None:
         self.login_count += 1
+        self.login_in_progress = True
 
     def login_succeeded(self, tokens: Tokens, now: float) -> None:
         self.tokens = tokens
         self.acquired_at = now
         self.generation += 1
         self.failure = None
+        self.login_in_progress = False
 
     def login_failed(self, seen_generation: int, error: BaseException) -> None:
         self.failure = (seen_generation, error)
+        self.login_in_progress = False
 
     def update_token(self, step: LoginStep, token: str, now: float) -> None:
         """Replace one token (the legacy ``session_authenticate()`` / ``key_manager_authenticate()``)."""
@@ -148,13 +159,13 @@ class LoginFlow:
         mode: Literal["rsa", "certificate"],
         *,
         username: str | None = None,
-        private_key_pem: bytes | None = None,
+        private_key: Any = None,
     ) -> None:
-        if mode == "rsa" and (not username or not private_key_pem):
+        if mode == "rsa" and (not username or private_key is None):
             raise ValueError("RSA login needs botUsername and a private key")
         self.mode = mode
         self.username = username
-        self._private_key_pem = private_key_pem
+        self._private_key = private_key
 
     @classmethod
     def from_config(cls, config: BotConfig, mode: Literal["rsa", "certificate"] | None = None) -> LoginFlow:
@@ -178,14 +189,15 @@ class LoginFlow:
         if not config.bot_username:
             raise ConfigError("botUsername is required for RSA authentication", key="botUsername")
         try:
-            pem = read_private_key(config)
+            key = read_private_key(config)
         except ValueError as exc:
             raise ConfigError(f"botPrivateKeyPath: {exc}", key="botPrivateKeyPath") from None
-        return cls("rsa", username=config.bot_username, private_key_pem=pem)
+        return cls("rsa", username=config.bot_username, private_key=key)
 
     def create_jwt(self, now: float | None = None) -> str:
-        assert self.username is not None and self._private_key_pem is not None
-        return create_jwt(self.username, self._private_key_pem, now=now)
+        if self.mode != "rsa" or self.username is None:
+            raise ValueError("create_jwt() is for RSA authentication; this bot uses a certificate")
+        return create_jwt(self.username, self._private_key, now=now)
 
     def request(self, step: LoginStep) -> Request:
         if self.mode == "rsa":

@@ -4,7 +4,7 @@ view of a config for humans. Used by :meth:`BotConfig.validate` and ``symbot con
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from .config_fields import ConfigProblem
 
@@ -44,23 +44,24 @@ def check_config(config: BotConfig, *, check_files: bool = True) -> list[ConfigP
         try:
             read_private_key(config)
         except ValueError as exc:
-            problem("botPrivateKeyPath", str(exc))
+            problem("botPrivateKeyPath", f"is unusable: {exc}")
     elif config.auth_mode == "certificate" and config.bot_cert_path is not None:
         try:
             from ..transport.tls import load_client_certificate
 
             load_client_certificate(config.bot_cert_path, config.bot_cert_password, config.bot_cert_key_path)
         except ValueError as exc:
-            problem("botCertPath", str(exc))
+            problem("botCertPath", f"is unusable: {exc}")
     if config.truststore_path is not None:
         message = _check_truststore(config.truststore_path)
         if message:
-            problem("truststorePath", message)
+            problem("truststorePath", f"is unusable: {message}")
     return problems
 
 
-def read_private_key(config: BotConfig) -> bytes:
-    """The bot's RSA private key as PEM bytes, checked to be an RSA key.
+def read_private_key(config: BotConfig) -> Any:
+    """The bot's RSA private key (a ``cryptography`` key object: parsing a PEM key is slow,
+    ~50 ms with its consistency checks, so callers keep this object).
 
     Raises ``ValueError`` with a message naming the file (never the key material)."""
     from cryptography.hazmat.primitives import serialization
@@ -91,7 +92,7 @@ def read_private_key(config: BotConfig) -> bytes:
         raise ValueError(f"private key {where} cannot be loaded: {reason}") from None
     if not isinstance(key, rsa.RSAPrivateKey):
         raise ValueError(f"private key {where} is not an RSA key (Symphony needs RSA for RS512)")
-    return pem
+    return key
 
 
 def _check_truststore(path: Path) -> str | None:

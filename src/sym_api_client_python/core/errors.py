@@ -53,7 +53,7 @@ class TlsError(TransportError):
     """TLS handshake or certificate verification failed (fails closed, never retried)."""
 
 
-class TimeoutError_(TransportError):  # noqa: N801 - avoid shadowing the builtin TimeoutError
+class TimeoutError_(TransportError):  # trailing "_": avoid shadowing the builtin TimeoutError
     """Connect or read timeout."""
 
 

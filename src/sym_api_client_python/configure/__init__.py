@@ -1,0 +1,1 @@
+"""Legacy configuration package (``configure.configure.SymConfig``)."""
