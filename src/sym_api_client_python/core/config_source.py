@@ -135,8 +135,9 @@ def strip_json_extensions(text: str) -> str:
         elif ch == "\n":
             newline_since_value = True
         elif not ch.isspace():
-            # a bare literal (number, true, false, null): it can end a member too
-            j = i
+            # a bare literal (number, true, false, null): it can end a member too. Always consume
+            # at least this character: a lone "/" (e.g. a bare `a/b` URL) would otherwise loop forever.
+            j = i + 1
             while j < n and not text[j].isspace() and text[j] not in ",}]/":
                 j += 1
             out.append(text[i:j])
