@@ -218,3 +218,66 @@ class ValidatingClient:
         key = (operation.method, operation.template)
         COVERAGE[key] = COVERAGE.get(key, 0) + 1
         return reply
+
+
+# ---------------------------------------------------------------------------------------------- world
+@functools.lru_cache(maxsize=1)
+def _user_key_pair() -> tuple[str, str]:
+    """One RSA key pair shared by the test users (generating keys is the slow part of a login)."""
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
+    private_pem = key.private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    ).decode()
+    public_pem = (
+        key.public_key()
+        .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+        .decode()
+    )
+    return private_pem, public_pem
+
+
+@dataclass
+class World:
+    """A reset pod with the bot, two people and an admin, each with a logged-in validating client."""
+
+    emulator: Any
+    bot: ValidatingClient
+    bot_user: dict[str, Any]
+    alice: ValidatingClient
+    alice_user: dict[str, Any]
+    bob_user: dict[str, Any]
+    admin: ValidatingClient
+    admin_user: dict[str, Any]
+
+    def feed(self, client: ValidatingClient) -> str:
+        """A new v2 datafeed of ``client``'s user (events published after this land in it)."""
+        return str(client.call("POST", "/agent/v5/datafeeds", 201, json_body={}).json["id"])
+
+    def events(self, client: ValidatingClient, feed_id: str) -> list[dict[str, Any]]:
+        """The events queued on the feed since the previous call (each read leases what it returns,
+        so the next read only sees newer events). Blocks for the long-poll time when there are none."""
+        reply = client.call("POST", f"/agent/v5/datafeeds/{feed_id}/read", json_body={"ackId": ""})
+        return list(reply.json["events"])
+
+    def event_types(self, client: ValidatingClient, feed_id: str) -> list[str]:
+        return [event["type"] for event in self.events(client, feed_id)]
+
+
+def make_world(emulator: Any) -> World:
+    from .podclient import PodClient
+
+    private_pem, public_pem = _user_key_pair()
+
+    def person(username: str, display: str, **extra: Any) -> tuple[ValidatingClient, dict[str, Any]]:
+        user = emulator.create_user(username, display, email=f"{username}@example.com", public_key=public_pem,
+                                    **extra)  # fmt: skip
+        return ValidatingClient(PodClient(emulator).login(username, private_pem)), user
+
+    alice, alice_user = person("alice", "Alice Archer", firstName="Alice", lastName="Archer")
+    bob_user = emulator.create_user("bob", "Bob Baker", email="bob@example.com")
+    admin, admin_user = person("admin", "Pod Admin", bot=True, roles=["SUPER_ADMINISTRATOR"])
+    bot = ValidatingClient(PodClient(emulator).login_bot(emulator))
+    return World(emulator, bot, emulator.bot, alice, alice_user, bob_user, admin, admin_user)

@@ -152,7 +152,7 @@ def create_user(store: Store, body: dict[str, Any]) -> dict[str, Any]:
 
 
 def update_user(store: Store, user_id: int, attributes: dict[str, Any]) -> dict[str, Any]:
-    user = require_user(store, user_id, status=404)
+    user = require_user(store, user_id)
     columns, extra_changes = _columns_from_attributes(attributes)
     if attributes.get("userName") is not None:
         new_name = _require_str(attributes["userName"], "userName")
@@ -189,7 +189,7 @@ def find_users(store: Store, user_filter: dict[str, Any], *, skip: int, limit: i
 
 
 def change_role(store: Store, user_id: int, body: dict[str, Any], *, add: bool) -> str:
-    user = require_user(store, user_id, status=404)
+    user = require_user(store, user_id)
     role = _require_str(body.get("id"), "id")
     if role not in KNOWN_ROLES:
         raise ApiError(400, f"Unknown role '{role}'")
@@ -208,7 +208,7 @@ def user_features(user: dict[str, Any]) -> dict[str, bool]:
 
 
 def update_features(store: Store, user_id: int, body: Any) -> None:
-    user = require_user(store, user_id, status=404)
+    user = require_user(store, user_id)
     if not isinstance(body, list):
         raise ApiError(400, "The body must be an array of {entitlment, enabled} objects")
     features = user_features(user)
@@ -226,7 +226,7 @@ def update_features(store: Store, user_id: int, body: Any) -> None:
 
 
 def set_status(store: Store, user_id: int, body: dict[str, Any]) -> None:
-    require_user(store, user_id, status=404)
+    require_user(store, user_id)
     status = body.get("status")
     if status not in ("ENABLED", "DISABLED"):
         raise ApiError(400, f"Field 'status' must be ENABLED or DISABLED, got {status!r}")
@@ -236,7 +236,7 @@ def set_status(store: Store, user_id: int, body: dict[str, Any]) -> None:
 
 
 def set_avatar(store: Store, user_id: int, body: dict[str, Any]) -> None:
-    require_user(store, user_id, status=404)
+    require_user(store, user_id)
     image = _require_str(body.get("image"), "image")
     try:
         decoded = base64.b64decode(image, validate=True)

@@ -223,5 +223,15 @@ def share_article(
         f"<messageML>{headline}<br/>{summary}<br/><i>{html.escape(content['publisher'])} - "
         f"{html.escape(content['author'])}</i></messageML>"
     )
-    return create_message(pod, caller["user_id"], stream_id, message_ml, None, (), event_type="SHAREDPOST",
-                          extra={"sharedArticle": content})  # fmt: skip
+    message = create_message(pod, caller["user_id"], stream_id, message_ml, None, (), event_type="SHAREDPOST",
+                             extra={"sharedArticle": content})  # fmt: skip
+    # the share endpoint still answers with the older V2Message shape (string timestamp)
+    return {
+        "id": message["messageId"],
+        "timestamp": str(message["timestamp"]),
+        "v2messageType": "V2Message",
+        "streamId": message["stream"]["streamId"],
+        "message": message["message"],
+        "fromUserId": caller["user_id"],
+        "attachments": [],
+    }

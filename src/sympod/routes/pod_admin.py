@@ -20,13 +20,14 @@ from ..domain import admin
 from ..domain.users import require_admin, require_user
 from ..errors import ApiError
 from ..httputil import read_json
+from ..state import get_pod
 from .pod_common import caller, json_object, ok, paging, path_user_id, success
 
 
 async def get_user(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
-    return ok(admin.user_detail(require_user(pod.store, path_user_id(request, "uid"), status=404)))
+    return ok(admin.user_detail(require_user(pod.store, path_user_id(request, "uid"))))
 
 
 async def list_users(request: Request) -> Response:
@@ -60,7 +61,7 @@ async def find_users(request: Request) -> Response:
 async def get_avatar(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
-    target = require_user(pod.store, path_user_id(request, "uid"), status=404)
+    target = require_user(pod.store, path_user_id(request, "uid"))
     return ok([{"size": "original", "url": target["avatar_url"]}] if target.get("avatar_url") else [])
 
 
@@ -74,7 +75,7 @@ async def update_avatar(request: Request) -> Response:
 async def get_status(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
-    target = require_user(pod.store, path_user_id(request, "uid"), status=404)
+    target = require_user(pod.store, path_user_id(request, "uid"))
     return ok({"status": "ENABLED" if target["active"] else "DISABLED", "suspended": False})
 
 
@@ -88,7 +89,7 @@ async def update_status(request: Request) -> Response:
 async def get_features(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
-    target = require_user(pod.store, path_user_id(request, "uid"), status=404)
+    target = require_user(pod.store, path_user_id(request, "uid"))
     features = admin.user_features(target)
     return ok([{"entitlment": name, "enabled": enabled} for name, enabled in features.items()])
 
@@ -139,7 +140,8 @@ def _pod_certificate(private_key_pem: bytes) -> str:
 
 
 async def pod_certificate(request: Request) -> Response:
-    pod, _ = await caller(request)
+    """Public, as on a real pod (the spec declares no 401): apps fetch it to check pod JWTs."""
+    pod = get_pod(request)
     return ok({"certificate": _pod_certificate(pod.token_signing_key)})
 
 

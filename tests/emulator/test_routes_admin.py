@@ -1,0 +1,156 @@
+"""Admin user routes, signals and health/info over HTTPS; every response validated against the spec."""
+
+from __future__ import annotations
+
+import base64
+from typing import Any
+
+import pytest
+
+from .spec_validation import World, make_world
+
+
+@pytest.fixture
+def world(pod: Any) -> World:
+    return make_world(pod)
+
+
+ADMIN_GETS = [
+    "/pod/v2/admin/user/list",
+    "/pod/v1/admin/system/features/list",
+    "/pod/v1/admin/system/roles/list",
+]
+
+
+@pytest.mark.parametrize("path", ADMIN_GETS)
+def test_admin_routes_are_forbidden_to_the_bot(world: World, path: str) -> None:
+    reply = world.bot.call("GET", path, 403)
+    assert "not entitled" in reply.json["message"] and "SUPER_ADMINISTRATOR" in reply.json["message"]
+
+
+def test_admin_user_lifecycle(world: World) -> None:
+    created = world.admin.call("POST", "/pod/v2/admin/user/create", json_body={
+        "userAttributes": {"userName": "carol", "emailAddress": "carol@example.com", "displayName": "Carol C",
+                           "accountType": "NORMAL", "department": "FX", "division": "Markets"},
+        "roles": ["INDIVIDUAL"],
+    }).json  # fmt: skip
+    uid = created["userSystemInfo"]["id"]
+    assert (
+        created["userAttributes"]["userName"] == "carol"
+        and created["userAttributes"]["division"] == "Markets"
+    )
+    assert created["userSystemInfo"]["status"] == "ENABLED"
+    world.admin.call("POST", "/pod/v2/admin/user/create", 400,
+                     json_body={"userAttributes": {"userName": "carol",
+                                                   "emailAddress": "c2@example.com"}})  # fmt: skip
+    world.admin.call(
+        "POST", "/pod/v2/admin/user/create", 400, json_body={"userAttributes": {"userName": "dave"}}
+    )
+    world.admin.call(
+        "POST",
+        "/pod/v2/admin/user/create",
+        400,
+        json_body={"userAttributes": {"userName": "eve", "emailAddress": "e@x.y"}, "roles": ["KING"]},
+    )
+
+    updated = world.admin.call("POST", f"/pod/v2/admin/user/{uid}/update", json_body={"title": "Trader"}).json
+    assert updated["userAttributes"]["title"] == "Trader"
+    assert world.admin.call("GET", f"/pod/v2/admin/user/{uid}").json["userAttributes"]["title"] == "Trader"
+    world.admin.call("GET", "/pod/v2/admin/user/1", 400)  # the spec declares no 404 here
+    world.admin.call("GET", "/pod/v2/admin/user/abc", 400)
+    listed = world.admin.call("GET", "/pod/v2/admin/user/list?skip=0&limit=100").json
+    assert uid in [item["userSystemInfo"]["id"] for item in listed]
+
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/roles/add", json_body={"id": "L1_SUPPORT"})
+    found = world.admin.call("POST", "/pod/v1/admin/user/find", json_body={"role": "L1_SUPPORT"}).json
+    assert [item["userSystemInfo"]["id"] for item in found] == [uid]
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/roles/remove", json_body={"id": "L1_SUPPORT"})
+    assert world.admin.call("POST", "/pod/v1/admin/user/find", json_body={"role": "L1_SUPPORT"}).json == []
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/roles/add", 400, json_body={"id": "KING"})
+
+    features = world.admin.call("GET", f"/pod/v1/admin/user/{uid}/features").json
+    assert {"entitlment": "canCreatePublicRoom", "enabled": True} in features
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/features/update",
+                     json_body=[{"entitlment": "canCreatePublicRoom", "enabled": False}])  # fmt: skip
+    features = world.admin.call("GET", f"/pod/v1/admin/user/{uid}/features").json
+    assert {"entitlment": "canCreatePublicRoom", "enabled": False} in features
+    world.admin.call(
+        "POST", f"/pod/v1/admin/user/{uid}/features/update", 400, json_body=[{"entitlment": "x"}]
+    )
+
+    image = base64.b64encode(b"\x89PNG tiny").decode()
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/avatar/update", json_body={"image": image})
+    assert world.admin.call("GET", f"/pod/v1/admin/user/{uid}/avatar").json[0]["url"].endswith(image)
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/avatar/update", 400, json_body={"image": "%%%"})
+
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/status/update", json_body={"status": "DISABLED"})
+    assert world.admin.call("GET", f"/pod/v1/admin/user/{uid}/status").json["status"] == "DISABLED"
+    assert world.bot.call("GET", f"/pod/v3/users?uid={uid}&active=true").json["users"] == []
+    world.admin.call("POST", f"/pod/v1/admin/user/{uid}/status/update", 400, json_body={"status": "GONE"})
+    assert "SUPER_ADMINISTRATOR" in [
+        role["id"] for role in world.admin.call("GET", "/pod/v1/admin/system/roles/list").json
+    ]
+    assert "canCreatePublicRoom" in world.admin.call("GET", "/pod/v1/admin/system/features/list").json
+
+
+def test_signals(world: World) -> None:
+    created = world.bot.call(
+        "POST", "/agent/v1/signals/create", json_body={"name": "FX", "query": "HASHTAG:fx OR CASHTAG:EURUSD"}
+    ).json
+    signal_id = created["id"]
+    assert created["name"] == "FX" and created["visibleOnProfile"] is False
+    assert (
+        world.bot.call("GET", f"/agent/v1/signals/{signal_id}/get").json["query"]
+        == "HASHTAG:fx OR CASHTAG:EURUSD"
+    )
+    assert [item["id"] for item in world.bot.call("GET", "/agent/v1/signals/list?skip=0&limit=10").json] == [
+        signal_id
+    ]
+    world.alice.call("GET", f"/agent/v1/signals/{signal_id}/get", 403)
+    assert world.alice.call("GET", "/agent/v1/signals/list").json == []
+
+    updated = world.bot.call(
+        "POST", f"/agent/v1/signals/{signal_id}/update", json_body={"companyWide": True}
+    ).json
+    assert updated["companyWide"] is True and updated["name"] == "FX"
+    subscribed = world.bot.call(
+        "POST", f"/agent/v1/signals/{signal_id}/subscribe?pushed=true",
+        json_body=[world.alice_user["userId"], 999],
+    ).json  # fmt: skip
+    assert subscribed["successfulSubscription"] == 1 and subscribed["failedSubscription"] == 1
+    subscribers = world.alice.call("GET", f"/agent/v1/signals/{signal_id}/subscribers").json
+    assert subscribers["total"] == 2 and not subscribers["hasMore"]
+    assert {item["userId"]: item["owner"] for item in subscribers["data"]} == {
+        world.bot_user["userId"]: True, world.alice_user["userId"]: False,
+    }  # fmt: skip
+    world.alice.call(
+        "POST", f"/agent/v1/signals/{signal_id}/unsubscribe", json_body=[world.alice_user["userId"]]
+    )
+    world.alice.call("POST", f"/agent/v1/signals/{signal_id}/update", 403, json_body={"name": "mine"})
+    world.alice.call("POST", f"/agent/v1/signals/{signal_id}/delete", 403)
+
+    for body, fragment in [
+        ({"name": "x"}, "'query' is required"),
+        ({"name": "x", "query": "COLOR:red"}, "Invalid signal query clause"),
+        ({"name": "x", "query": "HASHTAG:a AND"}, "ends with an operator"),
+        ({"name": "x", "query": "AUTHOR:bob"}, "numeric user id"),
+        ({"name": "x", "query": "HASHTAG:a", "companyWide": "yes"}, "'companyWide' must be a boolean"),
+    ]:
+        assert (
+            fragment
+            in world.bot.call("POST", "/agent/v1/signals/create", 400, json_body=body).json["message"]
+        )
+    assert world.bot.call("POST", f"/agent/v1/signals/{signal_id}/delete").json["message"] == "Signal deleted"
+    world.bot.call("GET", f"/agent/v1/signals/{signal_id}/get", 400)
+
+
+def test_health_info_and_podcert(world: World) -> None:
+    assert world.bot.call("GET", "/agent/v3/health").json["status"] == "UP"
+    extended = world.bot.call("GET", "/agent/v3/health/extended").json
+    assert extended["services"]["pod"]["status"] == "UP"
+    legacy = world.bot.call("GET", "/agent/v2/HealthCheck?showFirehoseErrors=False").json
+    assert legacy["podConnectivity"] is True and legacy["keyManagerConnectivity"] is True
+    info = world.bot.call("GET", "/agent/v1/info").json
+    assert info["version"].startswith("Agent-25.8.")
+    certificate = world.bot.call("GET", "/pod/v1/podcert").json["certificate"]
+    assert certificate.startswith("-----BEGIN CERTIFICATE-----")
