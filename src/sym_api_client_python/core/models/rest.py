@@ -110,11 +110,19 @@ class UserAttributes(RestModel):
     division: str | None = None
     title: str | None = None
     account_type: str | None = None
+    company_name: str | None = None
+    location: str | None = None
+    job_function: str | None = None
+    work_phone_number: str | None = None
+    mobile_phone_number: str | None = None
 
 
 class UserSystemInfo(RestModel):
     id: int | None = None
     status: str | None = None
+    suspended: bool | None = None
+    suspended_until: int | None = None
+    suspension_reason: str | None = None
     created_date: int | None = None
     created_by: str | None = None
     last_updated_date: int | None = None
@@ -126,7 +134,7 @@ class UserDetail(RestModel):
 
     user_attributes: UserAttributes | None = None
     user_system_info: UserSystemInfo | None = None
-    features: dict[str, Any] | None = None
+    features: list[int] | None = None
     apps: list[int] | None = None
     groups: list[int] | None = None
     roles: list[str] | None = None
