@@ -169,6 +169,13 @@ class _ClientBase:
         return login_gave_up(error, attempt)
 
     @staticmethod
+    def _stamp(prepared: PreparedRequest, response: Response) -> Response:
+        # the X-Trace-Id we sent identifies the call in errors and support tickets
+        if response.request_id is None:
+            response.request_id = prepared.trace_id
+        return response
+
+    @staticmethod
     def _check(request: Request, prepared_url: str, response: Response) -> Response:
         if 200 <= response.status < 300:
             return response
@@ -256,7 +263,7 @@ class SyncApiClient(_ClientBase):
             prepared = self._prepare(request)
             started = self._clock()
             try:
-                response = self.transport.send(prepared)
+                response = self._stamp(prepared, self.transport.send(prepared))
             except TransportError as exc:
                 self._log(prepared, type(exc).__name__, started)
                 delay = self._retry_after_error(request, attempt, error=exc)
@@ -316,7 +323,7 @@ class SyncApiClient(_ClientBase):
         prepared = self._prepare(request)
         started = self._clock()
         try:
-            response = self.transport.send(prepared)
+            response = self._stamp(prepared, self.transport.send(prepared))
         finally:
             self._log(prepared, "login", started)
         self._check(request, prepared.url, response)
@@ -405,7 +412,7 @@ class AsyncApiClient(_ClientBase):
             prepared = self._prepare(request)
             started = self._clock()
             try:
-                response = await self.transport.send(prepared)
+                response = self._stamp(prepared, await self.transport.send(prepared))
             except TransportError as exc:
                 self._log(prepared, type(exc).__name__, started)
                 delay = self._retry_after_error(request, attempt, error=exc)
@@ -465,7 +472,7 @@ class AsyncApiClient(_ClientBase):
         prepared = self._prepare(request)
         started = self._clock()
         try:
-            response = await self.transport.send(prepared)
+            response = self._stamp(prepared, await self.transport.send(prepared))
         finally:
             self._log(prepared, "login", started)
         self._check(request, prepared.url, response)
