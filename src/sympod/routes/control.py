@@ -7,7 +7,6 @@ Every endpoint answers bad input with a 4xx ``{code, message}`` naming the field
 from __future__ import annotations
 
 import base64
-import importlib
 import sqlite3
 from typing import Any
 
@@ -17,10 +16,12 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..auth import expire_all_sessions
+from ..domain.messages import create_message, v4_message
+from ..domain.streams import create_im
 from ..errors import ApiError
-from ..events import v4_stream, v4_user
+from ..events import v4_stream
 from ..httputil import field, query_int, read_json
-from ..ids import new_message_id, new_stream_id, normalize_id, to_standard_base64
+from ..ids import normalize_id, to_standard_base64
 from ..state import PodState, get_pod
 from ..store import dumps, loads
 from ..tls import generate_rsa_keypair, load_public_key_pem
@@ -54,15 +55,6 @@ def _user_ref(pod: PodState, value: Any, name: str) -> dict[str, Any]:
     return user
 
 
-def _optional(module: str, name: str) -> Any:
-    """A function of the routes' domain layer if it exists (keeps one code path per operation)."""
-    try:
-        return getattr(importlib.import_module(f"sympod.{module}"), name, None)
-    except ImportError:
-        return None
-
-
-# ---------------------------------------------------------------------------------------------- info
 async def health(request: Request) -> JSONResponse:
     return JSONResponse({"status": "ok"})
 
@@ -169,63 +161,9 @@ async def issue_certificate(request: Request) -> JSONResponse:
 
 # ---------------------------------------------------------------------------------------------- messages
 def _im_between(pod: PodState, sender: dict[str, Any], other: dict[str, Any]) -> dict[str, Any]:
-    create_im = _optional("domain.streams", "create_im")
-    if create_im is not None:
-        stream: dict[str, Any] = create_im(pod, sender, [other["user_id"]])
-        return stream
-    # fallback while the routes' domain layer is absent: same semantics, minimal
-    members = sorted({sender["user_id"], other["user_id"]})
-    if len(members) < 2:
+    if other["user_id"] == sender["user_id"]:
         raise ApiError(400, "Field 'to' must name another user than 'from'")
-    key = ",".join(str(uid) for uid in members)
-    existing = pod.store.get_stream_by_im_key(key)
-    if existing is not None:
-        return existing
-    stream = pod.store.create_stream(
-        new_stream_id(), "IM", creator_id=sender["user_id"], member_ids=members, im_key=key
-    )
-    rows = [sender, other]
-    pod.publish_event(
-        "INSTANTMESSAGECREATED", {"stream": v4_stream(stream, members=rows)}, sender["user_id"], members
-    )
-    return stream
-
-
-def _fallback_create_message(
-    pod: PodState, sender: dict[str, Any], stream: dict[str, Any], message: str, data: str | None
-) -> dict[str, Any]:
-    from ..messageml import MessageMLError, convert
-
-    try:
-        converted = convert(message, data)
-    except MessageMLError as exc:
-        raise ApiError(400, str(exc)) from None
-    message_id = new_message_id()
-    row = pod.store.insert_message(
-        message_id,
-        stream["stream_id"],
-        sender["user_id"],
-        message=converted.presentation_ml,
-        message_ml=message,
-        data=converted.data_json,
-    )
-    v4_message = {
-        "messageId": message_id,
-        "timestamp": row["timestamp"],
-        "message": row["message"],
-        "data": row["data"],
-        "user": v4_user(sender),
-        "stream": v4_stream(stream),
-        "originalFormat": row["original_format"],
-        "attachments": [],
-    }
-    pod.publish_event(
-        "MESSAGESENT",
-        {"message": v4_message},
-        sender["user_id"],
-        pod.store.stream_member_ids(stream["stream_id"]),
-    )
-    return v4_message
+    return create_im(pod, sender, [other["user_id"]])
 
 
 async def post_message(request: Request) -> JSONResponse:
@@ -250,14 +188,8 @@ async def post_message(request: Request) -> JSONResponse:
         stream = _im_between(pod, sender, _user_ref(pod, to, "to"))
     if not pod.store.is_member(stream["stream_id"], sender["user_id"]):
         raise ApiError(403, f"User {sender['username']!r} is not a member of stream {stream['stream_id']}")
-    create_message = _optional("domain.messages", "create_message")
-    if create_message is not None:
-        result: dict[str, Any] = create_message(
-            pod, sender["user_id"], stream["stream_id"], message, data=data
-        )
-    else:
-        result = _fallback_create_message(pod, sender, stream, message, data)
-    return JSONResponse(result)
+    # the same code path as POST /agent/v4/stream/{sid}/message/create
+    return JSONResponse(create_message(pod, sender, stream["stream_id"], message, data=data))
 
 
 async def stream_messages(request: Request) -> JSONResponse:
@@ -269,26 +201,7 @@ async def stream_messages(request: Request) -> JSONResponse:
     limit = query_int(request, "limit", default=1000, minimum=1, maximum=100_000)
     assert limit is not None
     rows = pod.store.stream_messages(stream_id, limit=limit)
-    render = _optional("domain.messages", "v4_message")
-    users = pod.store.get_users(row["user_id"] for row in rows)
-    result = []
-    for row in rows:
-        if render is not None:
-            result.append(render(pod.store, row, stream=stream))
-            continue
-        sender = users.get(row["user_id"])
-        result.append(
-            {
-                "messageId": row["message_id"],
-                "timestamp": row["timestamp"],
-                "message": row["message"],
-                "data": row["data"],
-                "user": v4_user(sender) if sender else {"userId": row["user_id"]},
-                "stream": v4_stream(stream),
-                "originalFormat": row["original_format"],
-                "attachments": [],
-            }
-        )
+    result = [v4_message(pod.store, row, stream=stream) for row in rows]
     return JSONResponse(result)
 
 
