@@ -14,6 +14,8 @@ from typing import Any
 
 import msgspec
 
+from ..errors import UnexpectedResponseError
+
 logger = logging.getLogger(__name__)
 
 
@@ -325,7 +327,10 @@ def decode_v5_read(body: bytes) -> tuple[list[V4Event], str | None]:
     """A datafeed v2 read answer ``{"events": [...], "ackId": "..."}`` → (events, ackId)."""
     if not body.strip():
         return [], None
-    batch = _V5_DECODER.decode(body)
+    try:
+        batch = _V5_DECODER.decode(body)
+    except msgspec.MsgspecError as exc:
+        raise _undecodable_read(body, exc) from exc
     return decode_events(batch.events), batch.ack_id
 
 
@@ -333,7 +338,18 @@ def decode_v4_read(body: bytes) -> list[V4Event]:
     """A datafeed v1 read answer (a bare JSON array; empty body for 204) → events."""
     if not body.strip():
         return []
-    return decode_events(_V1_DECODER.decode(body))
+    try:
+        raw_events = _V1_DECODER.decode(body)
+    except msgspec.MsgspecError as exc:
+        raise _undecodable_read(body, exc) from exc
+    return decode_events(raw_events)
+
+
+def _undecodable_read(body: bytes, exc: msgspec.MsgspecError) -> UnexpectedResponseError:
+    """A read answer that is not the documented shape: an SDK error naming the problem, which the
+    datafeed loop treats like any failed read (back off, read again)."""
+    snippet = body[:200].decode("utf-8", "replace")
+    return UnexpectedResponseError(200, f"datafeed read answer is not valid ({exc}): {snippet!r}")
 
 
 __all__ = [
