@@ -27,7 +27,8 @@ if TYPE_CHECKING:  # pragma: no cover
 Content = str | Markup | int | float
 _ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "ftp://", "ftps://", "sftp://", "tel:")
 _SHORTCODE = re.compile(r"^[A-Za-z0-9_+\-]{1,64}$")
-_TAG_VALUE = re.compile(r"^[^\s<>&\"'{}$#]{1,100}$")
+# no whitespace, markup or template characters, and nothing XML cannot carry
+_TAG_VALUE = re.compile("^[^\\s<>&\"'{}$#\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]{1,100}$")
 CARD_STATES = ("collapsed", "expanded", "cropped")
 
 

@@ -25,7 +25,7 @@ from markupsafe import Markup
 
 from .builder import Content, text
 from .errors import MessageMLError, MessageParseError
-from .escape import escape_attr
+from .escape import escape_attr, strip_invalid_xml_chars
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing_extensions import Self
@@ -74,20 +74,27 @@ def _option(item: OptionLike) -> Option:
     return Option(*item)
 
 
-def _require_name(name: str, tag: str) -> str:
-    if not isinstance(name, str) or not name.strip():
-        raise MessageMLError("name must be a non-empty string", element=tag)
+def _require_identifier(value: object, what: str, tag: str) -> str:
+    # names come back verbatim as formValues keys, so refuse rather than silently alter them
+    if not isinstance(value, str) or not value.strip():
+        raise MessageMLError(f"{what} must be a non-empty string", element=tag)
+    if strip_invalid_xml_chars(value) != value:
+        raise MessageMLError(f"{what} {value!r} contains characters XML cannot carry", element=tag)
+    return value
+
+
+def _require_name(name: object, tag: str) -> str:
+    _require_identifier(name, "name", tag)
     if name == "action":
         raise MessageMLError("the name 'action' is reserved for the clicked button", element=tag)
-    return name
+    return str(name)
 
 
 class Form:
     """An Elements ``<form>``; input methods take Python values (``required=True``)."""
 
     def __init__(self, form_id: str, *, multi_submit: str | None = None) -> None:
-        if not isinstance(form_id, str) or not form_id.strip():
-            raise MessageMLError("form id must be a non-empty string", element="form")
+        _require_identifier(form_id, "form id", "form")
         self.form_id = form_id
         self.multi_submit = multi_submit
         self._parts: list[str] = []
@@ -442,8 +449,7 @@ def dialog(
     opener_label: Content = "Open",
 ) -> Markup:
     """A button that opens a dialog, followed by the dialog (body may hold a Form's markup)."""
-    if not dialog_id:
-        raise MessageMLError("dialog id must be a non-empty string", element="dialog")
+    _require_identifier(dialog_id, "dialog id", "dialog")
     opener = Markup(
         f'<ui-action action="open-dialog" target-id="{escape_attr(dialog_id)}">'
         f"{element('button', None, opener_label)}</ui-action>"
