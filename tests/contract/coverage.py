@@ -106,7 +106,7 @@ def _match_path(method: str, path: str) -> str | None:
     return None
 
 
-def tested_entries() -> set[str]:
+def entries_hit_by_e2e() -> set[str]:
     """Table entries the e2e tests reach through a modern or legacy method or a raw call."""
     modern, legacy = modern_methods(), legacy_methods()
     legacy_by_short = defaultdict(set)
@@ -132,7 +132,7 @@ def tested_entries() -> set[str]:
 def render() -> str:
     operations = spec_operations()
     modern, legacy = modern_methods(), legacy_methods()
-    tested = tested_entries()
+    tested = entries_hit_by_e2e()
     entries_by_op: dict[tuple[str, str, str], list[Endpoint]] = defaultdict(list)
     for entry in ENDPOINTS.values():
         family, path = split_prefix(entry.path)
