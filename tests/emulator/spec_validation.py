@@ -185,9 +185,15 @@ class ValidatingClient:
     """Wraps a raw test client: checks the status, validates every JSON body against the spec and
     records which spec operations were exercised (``COVERAGE``)."""
 
-    def __init__(self, client: Any, validator: SpecValidator | None = None) -> None:
+    def __init__(
+        self,
+        client: Any,
+        validator: SpecValidator | None = None,
+        coverage: dict[tuple[str, str], int] | None = None,
+    ) -> None:
         self.client = client
         self.validator = validator or default_validator()
+        self.coverage = COVERAGE if coverage is None else coverage
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.client, name)
@@ -216,7 +222,7 @@ class ValidatingClient:
             operation = found[0]
             self.validator.response_schema(operation, reply.status)  # the status must be declared
         key = (operation.method, operation.template)
-        COVERAGE[key] = COVERAGE.get(key, 0) + 1
+        self.coverage[key] = self.coverage.get(key, 0) + 1
         return reply
 
 

@@ -160,6 +160,40 @@ def test_history_get_status_and_suppression(world: World, im: str) -> None:
     assert "removed" in world.alice.call("GET", f"/agent/v1/message/{first['messageId']}").json["message"]
 
 
+def test_update_keeps_the_lineage_and_only_the_sender_may_update(world: World, im: str) -> None:
+    original = _send(world, im, {"message": "v1"}).json
+    feed = world.feed(world.alice)
+    second = world.bot.call(
+        "POST", f"/agent/v4/stream/{im}/message/{original['messageId']}/update", fields={"message": "v2"}
+    ).json
+    assert second["replacing"] == original["messageId"] and second["silent"] is True
+    third = world.bot.call(
+        "POST", f"/agent/v4/stream/{im}/message/{second['messageId']}/update",
+        fields={"message": "v3", "silent": "false"},
+    ).json  # fmt: skip
+    assert third["initialMessageId"] == original["messageId"]
+    assert third["initialTimestamp"] == original["timestamp"] and third["silent"] is False
+    assert (
+        world.alice.call("GET", f"/agent/v1/message/{original['messageId']}").json["replacedBy"]
+        == second["messageId"]
+    )
+    assert world.event_types(world.alice, feed) == ["MESSAGESENT", "MESSAGESENT"]
+    stale = world.bot.call(
+        "POST",
+        f"/agent/v4/stream/{im}/message/{original['messageId']}/update",
+        400,
+        fields={"message": "v2b"},
+    )
+    assert "already replaced" in stale.json["message"]
+    world.alice.call(
+        "POST", f"/agent/v4/stream/{im}/message/{third['messageId']}/update", 403, fields={"message": "x"}
+    )
+    world.bot.call(
+        "POST", f"/agent/v4/stream/{im}/message/{third['messageId']}/update", 400,
+        fields={"message": "x", "silent": "maybe"},
+    )  # fmt: skip
+
+
 def test_message_search_get_and_post(world: World, im: str) -> None:
     _send(world, im, {"message": '<messageML>rates up <hash tag="rates"/> <cash tag="EURUSD"/></messageML>'})
     _send(world, im, {"message": "nothing here"})

@@ -61,7 +61,7 @@ def user_detail(user: dict[str, Any], *, v2: bool = True) -> dict[str, Any]:
         "userSystemInfo": {
             "id": user["user_id"],
             "status": "ENABLED" if user["active"] else "DISABLED",
-            "suspended": False,
+            **suspension_of(user),
             "createdDate": user["created_at"],
             "createdBy": "sympod",
             "lastUpdatedDate": extra.get("updatedAt", user["created_at"]),
@@ -233,6 +233,37 @@ def set_status(store: Store, user_id: int, body: dict[str, Any]) -> None:
     store.update_user(user_id, active=int(status == "ENABLED"))
     if status == "DISABLED":
         store.delete_sessions(user_id)
+
+
+def set_suspension(store: Store, user_id: int, body: dict[str, Any]) -> None:
+    """``PUT /pod/v1/admin/user/{uid}/suspension/update``: records the suspension (shown in the user's
+    status and details) and ends the user's current sessions."""
+    user = require_user(store, user_id)
+    suspended = body.get("suspended")
+    if not isinstance(suspended, bool):
+        raise ApiError(400, "Field 'suspended' is required and must be a boolean")
+    until, reason = body.get("suspendedUntil"), body.get("suspensionReason")
+    if until is not None and (isinstance(until, bool) or not isinstance(until, int)):
+        raise ApiError(400, "Field 'suspendedUntil' must be an integer timestamp")
+    if reason is not None and not isinstance(reason, str):
+        raise ApiError(400, "Field 'suspensionReason' must be a string")
+    extra = loads(user.get("extra_json"), {})
+    extra["suspension"] = (
+        {"suspended": suspended, "suspendedUntil": until, "suspensionReason": reason} if suspended else {}
+    )
+    store.update_user(user_id, extra_json=dumps(extra))
+    if suspended:
+        store.delete_sessions(user_id)
+
+
+def suspension_of(user: dict[str, Any]) -> dict[str, Any]:
+    """``suspended`` (+ ``suspendedUntil``, ``suspensionReason`` when set) for UserStatus/UserSystemInfo."""
+    stored = loads(user.get("extra_json"), {}).get("suspension") or {}
+    result: dict[str, Any] = {"suspended": bool(stored.get("suspended", False))}
+    for key in ("suspendedUntil", "suspensionReason"):
+        if stored.get(key) is not None:
+            result[key] = stored[key]
+    return result
 
 
 def set_avatar(store: Store, user_id: int, body: dict[str, Any]) -> None:

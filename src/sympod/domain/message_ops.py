@@ -10,9 +10,9 @@ from ..errors import ApiError
 from ..ids import new_message_id, normalize_id
 from ..messageml import MessageMLError, convert, to_text
 from ..state import PodState
-from ..store import Store
+from ..store import Store, dumps, loads
 from .messages import Attachment, create_message, entity_values, v4_message
-from .streams import STREAM_TYPES, get_stream_or_400
+from .streams import STREAM_TYPES, get_stream_or_400, member_stream
 from .users import require_admin
 
 SEARCH_FIELDS = ("text", "streamId", "streamType", "author", "hashtag", "cashtag", "mention", "signal",
@@ -235,3 +235,48 @@ def share_article(
         "fromUserId": caller["user_id"],
         "attachments": [],
     }
+
+
+def update_message(
+    pod: PodState,
+    caller: dict[str, Any],
+    stream_id: str,
+    message_id: str,
+    message_ml: str,
+    data: str | None,
+    attachments: Sequence[Attachment],
+    *,
+    silent: bool,
+) -> dict[str, Any]:
+    """``POST /agent/v4/stream/{sid}/message/{mid}/update``: a new version that ``replacing`` the old one.
+
+    Only the sender may update, and only the latest version; the update is fanned out as MESSAGESENT.
+    """
+    store = pod.store
+    stream = member_stream(store, stream_id, caller)
+    original = store.get_message(normalize_id(message_id))
+    if original is None or original["stream_id"] != stream["stream_id"]:
+        raise ApiError(400, f"Message {message_id} does not exist in stream {stream_id}")
+    if original["user_id"] != caller["user_id"]:
+        raise ApiError(403, f"Only the sender of message {message_id} may update it")
+    if original["suppressed"]:
+        raise ApiError(400, f"Message {message_id} has been suppressed and cannot be updated")
+    previous = loads(original.get("extra_json"), {})
+    if previous.get("replacedBy"):
+        raise ApiError(
+            400, f"Message {message_id} was already replaced by {previous['replacedBy']}: update that one"
+        )
+    lineage = {
+        "replacing": original["message_id"],
+        "initialMessageId": previous.get("initialMessageId", original["message_id"]),
+        "initialTimestamp": previous.get("initialTimestamp", original["timestamp"]),
+        "silent": silent,
+    }
+    updated = create_message(
+        pod, caller["user_id"], stream["stream_id"], message_ml, data, attachments, extra=lineage
+    )
+    store.execute(
+        "UPDATE messages SET extra_json = ? WHERE message_id = ?",
+        (dumps({**previous, "replacedBy": updated["messageId"]}), original["message_id"]),
+    )
+    return updated

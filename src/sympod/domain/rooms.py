@@ -209,11 +209,17 @@ def update_room(pod: PodState, caller: dict[str, Any], room_id: str, body: dict[
     return updated
 
 
-def set_active(pod: PodState, caller: dict[str, Any], room_id: str, active: bool) -> dict[str, Any]:
-    """``POST /pod/v1/room/{id}/setActive`` → ``RoomDetail``; emits ROOM(DE|RE)ACTIVATED on change."""
+def set_active(
+    pod: PodState, caller: dict[str, Any], room_id: str, active: bool, *, as_admin: bool = False
+) -> dict[str, Any]:
+    """``POST /pod/v1/room/{id}/setActive`` → ``RoomDetail``; emits ROOM(DE|RE)ACTIVATED on change.
+
+    Owners only, unless ``as_admin`` (the ``/pod/v1/admin/room/{id}/setActive`` variant, whose caller
+    the route has checked to be an admin)."""
     store = pod.store
     room = get_room_or_400(store, room_id)
-    require_owner(store, room, caller)
+    if not as_admin:
+        require_owner(store, room, caller)
     if bool(room["active"]) != active:
         store.execute("UPDATE streams SET active = ? WHERE stream_id = ?", (int(active), room["stream_id"]))
         room = get_room_or_400(store, room["stream_id"])

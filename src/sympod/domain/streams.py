@@ -8,7 +8,7 @@ from ..errors import ApiError
 from ..events import v4_stream
 from ..ids import new_stream_id, normalize_id
 from ..state import PodState
-from ..store import Store, loads
+from ..store import Store, dumps, loads
 from .users import require_user
 
 STREAM_TYPES = ("IM", "MIM", "ROOM", "POST")
@@ -113,6 +113,30 @@ def im_detail(store: Store, stream: dict[str, Any]) -> dict[str, Any]:
             "active": bool(stream["active"]),
         },
     }
+
+
+def update_im(store: Store, caller: dict[str, Any], im_id: str, body: dict[str, Any]) -> dict[str, Any]:
+    """``POST /pod/v1/im/{id}/update``: (un)pin a message of the IM (an empty id unpins)."""
+    stream = member_stream(store, im_id, caller)
+    if stream["stream_type"] not in ("IM", "MIM"):
+        raise ApiError(400, f"Stream {im_id} is a {stream['stream_type']}, not an IM")
+    pinned = body.get("pinnedMessageId")
+    if not isinstance(pinned, str):
+        raise ApiError(400, "Field 'pinnedMessageId' is required and must be a string (empty to unpin)")
+    attributes = loads(stream["attributes_json"], {})
+    if pinned:
+        message = store.get_message(normalize_id(pinned))
+        if message is None or message["stream_id"] != stream["stream_id"]:
+            raise ApiError(400, f"Message {pinned} does not exist in IM {im_id}")
+        attributes["pinnedMessageId"] = message["message_id"]
+    else:
+        attributes.pop("pinnedMessageId", None)
+    store.execute(
+        "UPDATE streams SET attributes_json = ? WHERE stream_id = ?", (dumps(attributes), stream["stream_id"])
+    )
+    updated = store.get_stream(stream["stream_id"])
+    assert updated is not None
+    return im_detail(store, updated)
 
 
 def stream_attributes(store: Store, stream: dict[str, Any], *, v2: bool) -> dict[str, Any]:

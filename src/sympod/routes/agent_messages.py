@@ -95,6 +95,19 @@ async def create_message(request: Request) -> Response:
     return ok(messages.create_message(pod, user["user_id"], sid, message, fields.get("data"), attachments))
 
 
+async def update_message(request: Request) -> Response:
+    pod, user = await caller(request)
+    fields, attachments, form = await _message_input(request)
+    message = _required_message(fields)
+    silent_text = (await _text_part(form, "silent") if form is not None else None) or "true"
+    if silent_text.strip().lower() not in ("true", "false"):
+        raise ApiError(400, f"Field 'silent' must be true or false, got {silent_text!r}")
+    return ok(message_ops.update_message(
+        pod, user, request.path_params["sid"], request.path_params["message_id"], message, fields.get("data"),
+        attachments, silent=silent_text.strip().lower() == "true",
+    ))  # fmt: skip
+
+
 async def stream_history(request: Request) -> Response:
     pod, user = await caller(request)
     if request.query_params.get("since") is None:
@@ -170,6 +183,7 @@ async def share(request: Request) -> Response:
 
 routes: list[Route] = [
     Route("/agent/v4/stream/{sid}/message/create", create_message, methods=["POST"]),
+    Route("/agent/v4/stream/{sid}/message/{message_id}/update", update_message, methods=["POST"]),
     Route("/agent/v4/stream/{sid}/message", stream_history, methods=["GET"]),
     Route("/agent/v1/message/search", search, methods=["GET", "POST"]),
     Route("/agent/v1/message/{message_id}", get_message, methods=["GET"]),

@@ -76,13 +76,20 @@ async def get_status(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
     target = require_user(pod.store, path_user_id(request, "uid"))
-    return ok({"status": "ENABLED" if target["active"] else "DISABLED", "suspended": False})
+    return ok({"status": "ENABLED" if target["active"] else "DISABLED", **admin.suspension_of(target)})
 
 
 async def update_status(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
     admin.set_status(pod.store, path_user_id(request, "uid"), await json_object(request))
+    return success("OK")
+
+
+async def update_suspension(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    admin.set_suspension(pod.store, path_user_id(request, "uid"), await json_object(request))
     return success("OK")
 
 
@@ -155,6 +162,7 @@ routes: list[Route] = [
     Route("/pod/v1/admin/user/{uid}/avatar/update", update_avatar, methods=["POST"]),
     Route("/pod/v1/admin/user/{uid}/status", get_status, methods=["GET"]),
     Route("/pod/v1/admin/user/{uid}/status/update", update_status, methods=["POST"]),
+    Route("/pod/v1/admin/user/{uid}/suspension/update", update_suspension, methods=["PUT"]),
     Route("/pod/v1/admin/user/{uid}/features", get_features, methods=["GET"]),
     Route("/pod/v1/admin/user/{uid}/features/update", update_features, methods=["POST"]),
     Route("/pod/v1/admin/user/{uid}/roles/{action}", change_role, methods=["POST"]),

@@ -7,6 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import rooms
+from ..domain.users import require_admin
 from ..errors import ApiError
 from ..httputil import query_bool
 from .pod_common import caller, json_object, ok, paging, success, user_id_from
@@ -37,6 +38,15 @@ async def set_active(request: Request) -> Response:
     return ok(rooms.set_active(pod, user, request.path_params["room_id"], active))
 
 
+async def admin_set_active(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    if request.query_params.get("active") is None:
+        raise ApiError(400, "Query parameter 'active' is required (true or false)")
+    active = query_bool(request, "active", default=True)
+    return ok(rooms.set_active(pod, user, request.path_params["room_id"], active, as_admin=True))
+
+
 async def search_rooms(request: Request) -> Response:
     pod, user = await caller(request)
     skip, limit = paging(request, default_limit=50, max_limit=100)
@@ -65,6 +75,7 @@ routes: list[Route] = [
     Route("/pod/v3/room/{room_id}/info", room_info, methods=["GET"]),
     Route("/pod/v3/room/{room_id}/update", update_room, methods=["POST"]),
     Route("/pod/v1/room/{room_id}/setActive", set_active, methods=["POST"]),
+    Route("/pod/v1/admin/room/{room_id}/setActive", admin_set_active, methods=["POST"]),
     Route("/pod/v2/room/{room_id}/membership/list", list_members, methods=["GET"]),
     Route("/pod/v1/room/{room_id}/membership/{action}", change_membership, methods=["POST"]),
 ]

@@ -7,9 +7,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import messages, streams
-from ..domain.users import require_admin
+from ..domain.users import require_admin, require_user
 from ..httputil import query_int, read_json
-from .pod_common import caller, json_object, ok, paging, sort_ascending
+from .pod_common import caller, json_object, ok, paging, path_user_id, sort_ascending
 
 
 async def create_im(request: Request) -> Response:
@@ -46,6 +46,21 @@ async def list_streams(request: Request) -> Response:
     return ok(streams.list_user_streams(pod.store, user, stream_filter, skip=skip, limit=limit))
 
 
+async def update_im(request: Request) -> Response:
+    pod, user = await caller(request)
+    return ok(streams.update_im(pod.store, user, request.path_params["im_id"], await json_object(request)))
+
+
+async def admin_user_streams(request: Request) -> Response:
+    """The streams of any user (admin): ``StreamList``."""
+    pod, user = await caller(request)
+    require_admin(user)
+    skip, limit = paging(request, default_limit=50, max_limit=1000)
+    target = require_user(pod.store, path_user_id(request, "uid"))
+    stream_filter = await json_object(request, required=False)
+    return ok(streams.list_user_streams(pod.store, target, stream_filter, skip=skip, limit=limit))
+
+
 async def admin_list_streams(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
@@ -78,6 +93,8 @@ routes: list[Route] = [
     Route("/pod/v1/im/create", create_im, methods=["POST"]),
     Route("/pod/v1/admin/im/create", admin_create_im, methods=["POST"]),
     Route("/pod/v1/im/{im_id}/info", im_info, methods=["GET"]),
+    Route("/pod/v1/im/{im_id}/update", update_im, methods=["POST"]),
+    Route("/pod/v1/admin/user/{uid}/streams/list", admin_user_streams, methods=["POST"]),
     Route("/pod/v2/streams/{sid}/info", stream_info, methods=["GET"]),
     Route("/pod/v1/streams/list", list_streams, methods=["POST"]),
     Route("/pod/v1/admin/streams/list", admin_list_streams, methods=["POST"]),
