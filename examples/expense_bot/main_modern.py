@@ -73,7 +73,7 @@ def build_bot(config):
     def decide(ctx):
         if ctx.form.action not in (forms.APPROVE, forms.REJECT):
             return
-        report = book.decide(ctx.form.message_id)
+        report = book.decide(ctx.form.form_message_id)
         if report is None:
             ctx.reply(forms.text_message("This report was already decided."))
             return
