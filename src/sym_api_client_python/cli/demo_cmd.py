@@ -8,8 +8,10 @@ page over plain HTTP on 127.0.0.1 through a small forwarding server (see
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
+import time
 import webbrowser
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,23 @@ def _ensure_demo_users(emulator: Any) -> None:
                 log.debug("demo user %s already exists", username)
 
 
+def _wait_for_datafeed(emulator: Any, bot_thread: threading.Thread, timeout: float = 30.0) -> None:
+    """Messages sent before the bot's datafeed exists would never reach it: wait for the feed."""
+    from ..testing.pod import SymphonyPod
+
+    pod = SymphonyPod(emulator)
+    deadline = time.monotonic() + timeout
+    while not pod.datafeed_ids(pod.bot):
+        if not bot_thread.is_alive():
+            raise typer.Exit(1)
+        if time.monotonic() > deadline:
+            typer.secho(
+                f"warning: the demo bot opened no datafeed within {timeout:.0f}s", fg="yellow", err=True
+            )
+            return
+        time.sleep(0.05)
+
+
 def run_demo(
     workdir: Path,
     *,
@@ -64,29 +83,33 @@ def run_demo(
 
     stop = stop or threading.Event()
     workdir.mkdir(parents=True, exist_ok=True)
-    with Emulator(workdir=workdir, host=host, port=port) as emulator:
+    with contextlib.ExitStack() as cleanup:
+        emulator = cleanup.enter_context(Emulator(workdir=workdir, host=host, port=port))
         _ensure_demo_users(emulator)
+        page = cleanup.enter_context(
+            PageServer(emulator.url, Path(emulator.ca_path), host=host, port=page_port)
+        )
         bot = build_demo_bot(emulator.bot_config_path)
         bot_thread = threading.Thread(target=bot.run, name="demo-bot", daemon=True)
         bot_thread.start()
-        with PageServer(emulator.url, Path(emulator.ca_path), host=host, port=page_port) as page:
-            typer.echo(f"sympod emulator: {emulator.url} (work dir {workdir})")
-            typer.echo(f"demo bot: @{emulator.bot['username']} (config {emulator.bot_config_path})")
-            typer.echo(f"chat page: {page.url}")
-            typer.echo("Pick a user (alice or bob), click 'Chat with the bot' and try /joke or /expense.")
-            typer.echo("Press Ctrl-C to stop.", err=True)
-            if open_browser:
-                webbrowser.open(page.url)
-            try:
-                while not stop.wait(0.5):
-                    if not bot_thread.is_alive():
-                        typer.secho("error: the demo bot stopped; see the log above", fg="red", err=True)
-                        raise typer.Exit(1)
-            except KeyboardInterrupt:
-                typer.echo("stopping...", err=True)
-            finally:
-                bot.stop()
-                bot_thread.join(10)
+        # stopped first (callbacks run last-in first-out): the bot must not outlive its pod
+        cleanup.callback(bot_thread.join, 10)
+        cleanup.callback(bot.stop)
+        _wait_for_datafeed(emulator, bot_thread)
+        typer.echo(f"sympod emulator: {emulator.url} (work dir {workdir})")
+        typer.echo(f"demo bot: @{emulator.bot['username']} (config {emulator.bot_config_path})")
+        typer.echo(f"chat page: {page.url}")
+        typer.echo("Pick a user (alice or bob), click 'Chat with the bot' and try /joke or /expense.")
+        typer.echo("Press Ctrl-C to stop.", err=True)
+        if open_browser:
+            webbrowser.open(page.url)
+        try:
+            while not stop.wait(0.5):
+                if not bot_thread.is_alive():
+                    typer.secho("error: the demo bot stopped; see the log above", fg="red", err=True)
+                    raise typer.Exit(1)
+        except KeyboardInterrupt:
+            typer.echo("stopping...", err=True)
 
 
 def demo(

@@ -10,9 +10,11 @@ page's server-sent events pass through as they happen.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import socket
 import ssl
 import threading
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
@@ -67,14 +69,16 @@ def _build_app(upstream: str, ca_path: Path) -> Any:
 
         return StreamingResponse(body(), status_code=upstream_response.status, headers=response_headers)
 
-    async def close_session() -> None:
+    @contextlib.asynccontextmanager
+    async def lifespan(app: Any) -> AsyncIterator[None]:
+        yield
         if session is not None:
             await session.close()
 
     methods = ["GET", "POST", "PUT", "DELETE"]
     return Starlette(
         routes=[Route("/", forward, methods=methods), Route("/{path:path}", forward, methods=methods)],
-        on_shutdown=[close_session],
+        lifespan=lifespan,
     )
 
 
