@@ -180,3 +180,18 @@ def test_execute_rest_call_and_errors(pod: Any, bot: SymBotClient) -> None:
     assert caught.value.status in (400, 403, 404)
     pod.expire_sessions()  # a 401 is retried after one re-login and its result returned
     assert bot.get_user_client().get_session_user()["username"] == "bot"
+
+
+def test_remaining_facade_methods(pod: Any, bot: SymBotClient) -> None:
+    from sym_api_client_python.clients.datafeed_client import DataFeedClient
+
+    assert isinstance(bot.get_datafeed_client(), DataFeedClient)
+    service = bot.get_datafeed_event_service()
+    assert service is bot.get_datafeed_event_service()
+    assert bot.get_async_datafeed_event_service() is bot.get_async_datafeed_event_service()
+    assert bot.get_async_pod_session() is bot.get_async_agent_session()
+    lena = pod.create_user("lena")
+    im = bot.get_stream_client().create_im([lena["userId"]])["id"]
+    form = bot.get_api_client().make_mulitpart_form({"message": "<messageML>via form</messageML>"})
+    sent = bot.execute_rest_call("POST", f"/agent/v4/stream/{im}/message/create", data=form["data"])
+    assert "via form" in sent["message"]

@@ -203,3 +203,23 @@ async def test_async_services_end_to_end(pod: Any, aservices: AsyncServices) -> 
     assert (await aservices.users.get(user_id=hank["userId"])).username == "hank"  # type: ignore[union-attr]
     assert (await aservices.health.check()).status == "UP"
     assert (await aservices.call("session.get")).raw == (await aservices.session.get()).raw
+
+
+def test_update_search_and_generic_table_methods(pod: Any, services: SyncServices) -> None:
+    ivy = _user(pod, "ivy")
+    im = services.streams.create_im(ivy["userId"]).id
+    sent = services.messages.send(im, "first draft")
+    updated = services.messages.update(im, sent.message_id or "", "<messageML>final text</messageML>")
+    assert "final text" in (updated.message or "")
+    found = services.messages.search({"text": "final", "streamId": im})
+    assert any("final text" in (m.message or "") for m in found)
+    assert any(
+        "final" in (m.message or "") for m in services.messages.iter_search({"text": "final", "streamId": im})
+    )
+    by_query = services.messages.search_by_query(f"text:final AND streamId:{im}")
+    assert any("final text" in (m.message or "") for m in by_query)
+    # operations without a hand-written method are generic methods built from the table
+    assert services.streams.get_im_info(im).im_system_info["id"] == im  # type: ignore[index]
+    services.streams.update_im(im, body={"pinnedMessageId": sent.message_id})
+    pinned = services.call("streams.get_im_info", im).v1_im_attributes["pinnedMessageId"]
+    assert pinned == sent.message_id
