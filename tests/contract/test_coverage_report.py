@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from .coverage import BDK_OPERATIONS, REPORT, entries_hit_by_e2e, render, served_by_emulator
