@@ -312,7 +312,7 @@ function renderButton(node, context) {
   const kind = node.getAttribute("type") || "action";
   button.type = kind === "reset" ? "reset" : "submit";
   button.name = node.getAttribute("name") || "";
-  button.className = "elements-button " + (node.getAttribute("class") || "primary");
+  button.className = "elements-button " + (node.getAttribute("class") || (kind === "reset" ? "secondary" : "primary"));
   button.textContent = node.textContent.trim() || button.name;
   if (!context.form) button.disabled = true;
   return button;
