@@ -12,9 +12,19 @@ from .spec_index import SPEC_DIR
 pytestmark = pytest.mark.skipif(not SPEC_DIR.is_dir(), reason=f"spec files not found in {SPEC_DIR}")
 
 
+def _without_test_status(text: str) -> str:
+    """The report minus what moves when other parts change (emulator routes, e2e tests)."""
+    lines = []
+    for line in text.splitlines():
+        if "exercised by the e2e tests" in line:
+            continue
+        lines.append(re.sub(r"\| (yes|no) \|$", "|", line))
+    return "\n".join(lines)
+
+
 def test_report_is_current() -> None:
     assert REPORT.exists(), "run: python -m tests.contract.coverage"
-    assert REPORT.read_text() == render(), (
+    assert _without_test_status(REPORT.read_text()) == _without_test_status(render()), (
         "docs/api-coverage.md is stale: run python -m tests.contract.coverage"
     )
 
