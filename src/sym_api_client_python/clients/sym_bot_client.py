@@ -65,7 +65,7 @@ class SymBotClient(APIClient):
         self.config = config
         self.agentConfig = config  # legacy attribute: the same SymConfig
         self.bot_client = self
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # factories call other accessors
         self._sync_client: Any = _find_sync_client(auth)
         self._async_client: Any = None
         self._clients: dict[str, Any] = {}

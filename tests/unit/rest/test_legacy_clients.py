@@ -131,3 +131,11 @@ def test_get_user_streams_all_types_and_room_booleans() -> None:
     }
     bot.get_stream_client().deactivate_room("r")
     assert fake.last.params == {"active": False}
+
+
+def test_modern_services_share_the_bot_clients() -> None:
+    fake = FakeRequester({"id": 3, "username": "bot"})
+    bot = bot_with(fake, AsyncFakeRequester())
+    services = bot.get_services()
+    assert services is bot.get_services() and services.session.get().id == 3
+    assert bot.get_async_services() is bot.get_async_services()
