@@ -20,10 +20,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from markupsafe import Markup
-
 from ..messages.errors import MessageMLError
-from ..messages.escape import escape_attr
+from ..messages.escape import Fragment, escape_attr
 from ..messages.forms import AttrValue, element
 
 _HEADER_TAGS = frozenset(f"h{n}" for n in range(1, 7))
@@ -46,8 +44,7 @@ class FormBuilder:
         self.messageML = ""
 
     def _append(self, markup: str) -> None:
-        # plain str concatenation: ``str += Markup`` would turn messageML into Markup, and
-        # Markup escapes whatever is appended to it afterwards
+        # keep messageML a plain str whatever the fragments are
         self.messageML = str(self.messageML) + str(markup)
 
     def format_element(self) -> dict[str, str]:
@@ -114,7 +111,7 @@ class FormBuilder:
                     element="select",
                 )
         name, required = dropdown_group[0][0], dropdown_group[0][1]
-        options = Markup(
+        options = Fragment(
             "".join(
                 element("option", {"value": value, "selected": _flag(selected, "selected", "option")}, label)
                 for _, _, value, selected, label in dropdown_group
@@ -152,12 +149,12 @@ class FormBuilder:
         if type not in ("button", "checkbox"):
             raise MessageMLError(f"type must be 'button' or 'checkbox', got {type!r}", element="table")
 
-        def control(name: str) -> Markup:
+        def control(name: str) -> Fragment:
             if type == "button":
                 return element("button", {"name": name, "type": "action"}, "Button")
             return element("checkbox", {"name": name, "value": "on"}, "")
 
-        def row(cells: Sequence[str], control_cell: Markup) -> str:
+        def row(cells: Sequence[str], control_cell: Fragment) -> str:
             rendered = [element("td", None, cell) for cell in cells]
             ordered = [control_cell, *rendered] if position == "left" else [*rendered, control_cell]
             return "<tr>" + "".join(ordered) + "</tr>"

@@ -41,7 +41,7 @@ _LAZY: dict[str, str] = {
     "expandable_card": "builder",
     "escape_text": "escape",
     "escape_attr": "escape",
-    "Markup": "escape",
+    "Fragment": "escape",
     "validate_messageml": "validator",
     "Form": "forms",
     "Option": "forms",
@@ -74,7 +74,7 @@ if TYPE_CHECKING:  # pragma: no cover
     )
     from .entities import Emoji, Link, Mention
     from .errors import MessageMLError, MessageParseError
-    from .escape import Markup, escape_attr, escape_text
+    from .escape import Fragment, escape_attr, escape_text
     from .forms import Form, FormSubmission, Option, SubmissionUser, dialog
     from .parser import ParsedMessage, parse_message, parse_v4_message
     from .templates import render_template, template_environment
@@ -84,8 +84,8 @@ __all__ = [
     "Emoji",
     "Form",
     "FormSubmission",
+    "Fragment",
     "Link",
-    "Markup",
     "Mention",
     "MessageBuilder",
     "MessageMLError",

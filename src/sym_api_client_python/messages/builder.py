@@ -1,7 +1,7 @@
 """Writing outgoing messages: MessageML that is escaped by default.
 
 Every ``str`` handed to the builder or to a helper is treated as text and escaped; a
-:class:`markupsafe.Markup` value (what the helpers below return) is trusted markup and
+:class:`~.escape.Fragment` (what the helpers below return; ``markupsafe.Markup`` too) is trusted markup and
 inserted as-is. So ``builder.table([[bold("Total"), "1 < 2"]])`` does what it looks like::
 
     >>> MessageBuilder().text("Hi ").mention(12345).text(", see ").link("https://x.y").build()
@@ -14,17 +14,15 @@ import re
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Literal
 
-from markupsafe import Markup
-
 from .errors import MessageMLError
-from .escape import escape_attr, escape_text, strip_invalid_xml_chars
+from .escape import Fragment, escape_attr, escape_text, is_trusted, strip_invalid_xml_chars
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing_extensions import Self
 
     from .forms import Form
 
-Content = str | Markup | int | float
+Content = str | Fragment | int | float
 _ALLOWED_SCHEMES = ("http://", "https://", "mailto:", "ftp://", "ftps://", "sftp://", "tel:")
 _SHORTCODE = re.compile(r"^[A-Za-z0-9_+\-]{1,64}$")
 # no whitespace, markup or template characters, and nothing XML cannot carry
@@ -32,100 +30,99 @@ _TAG_VALUE = re.compile("^[^\\s<>&\"'{}$#\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]
 CARD_STATES = ("collapsed", "expanded", "cropped")
 
 
-def text(value: Content) -> Markup:
+def text(value: Content) -> Fragment:
     """Escaped text; newlines become ``<br/>`` so line breaks stay visible."""
-    if isinstance(value, Markup):
-        return value
+    if is_trusted(value):
+        return escape_text(value)
     escaped = str(escape_text(str(value)))
-    # str.replace: Markup.replace would escape the "<br/>" we insert
-    return Markup(escaped.replace("\n", "<br/>") if "\n" in escaped else escaped)
+    return Fragment(escaped.replace("\n", "<br/>") if "\n" in escaped else escaped)
 
 
-def _wrap(tag: str, value: Content, attrs: str = "") -> Markup:
-    return Markup(f"<{tag}{attrs}>{text(value)}</{tag}>")
+def _wrap(tag: str, value: Content, attrs: str = "") -> Fragment:
+    return Fragment(f"<{tag}{attrs}>{text(value)}</{tag}>")
 
 
-def bold(value: Content) -> Markup:
+def bold(value: Content) -> Fragment:
     return _wrap("b", value)
 
 
-def italic(value: Content) -> Markup:
+def italic(value: Content) -> Fragment:
     return _wrap("i", value)
 
 
-def code(value: Content) -> Markup:
+def code(value: Content) -> Fragment:
     """Inline monospaced text."""
     return _wrap("code", value)
 
 
-def pre(value: Content) -> Markup:
+def pre(value: Content) -> Fragment:
     """Preformatted block: spaces and newlines are kept literally."""
-    if isinstance(value, Markup):
-        return Markup(f"<pre>{value}</pre>")
-    return Markup(f"<pre>{escape_text(str(value))}</pre>")
+    if is_trusted(value):
+        return Fragment(f"<pre>{escape_text(value)}</pre>")
+    return Fragment(f"<pre>{escape_text(str(value))}</pre>")
 
 
-def mention(user_id: int | str | None = None, *, email: str | None = None) -> Markup:
+def mention(user_id: int | str | None = None, *, email: str | None = None) -> Fragment:
     """Mention a user by id (preferred: stable) or by email address."""
     if user_id is not None:
         uid = str(user_id).strip()
         if not uid.isdigit():
             raise MessageMLError(f"user id must be a positive integer, got {user_id!r}", element="mention")
-        return Markup(f'<mention uid="{uid}"/>')
+        return Fragment(f'<mention uid="{uid}"/>')
     if email:
         if "@" not in email or any(c.isspace() for c in email):
             raise MessageMLError(f"not an email address: {email!r}", element="mention")
-        return Markup(f'<mention email="{escape_attr(email)}"/>')
+        return Fragment(f'<mention email="{escape_attr(email)}"/>')
     raise MessageMLError("a mention needs a user id or an email", element="mention")
 
 
-def _tag(kind: Literal["hash", "cash"], tag: str) -> Markup:
+def _tag(kind: Literal["hash", "cash"], tag: str) -> Fragment:
     value = str(tag).strip().removeprefix("#" if kind == "hash" else "$")
     if not _TAG_VALUE.match(value):
         raise MessageMLError(
             f"invalid {kind}tag {tag!r}: 1-100 characters, no spaces, quotes, braces, <, >, &, $ or #",
             element=kind,
         )
-    return Markup(f'<{kind} tag="{value}"/>')
+    return Fragment(f'<{kind} tag="{value}"/>')
 
 
-def hashtag(tag: str) -> Markup:
+def hashtag(tag: str) -> Fragment:
     """``#tag`` (a leading ``#`` is accepted and dropped)."""
     return _tag("hash", tag)
 
 
-def cashtag(tag: str) -> Markup:
+def cashtag(tag: str) -> Fragment:
     """``$TICKER`` (a leading ``$`` is accepted and dropped)."""
     return _tag("cash", tag)
 
 
-def link(href: str, label: Content | None = None) -> Markup:
+def link(href: str, label: Content | None = None) -> Fragment:
     """A hyperlink; only http(s), mailto, ftp(s), sftp and tel URLs are accepted."""
     url = strip_invalid_xml_chars(str(href)).strip()
     if not url.lower().startswith(_ALLOWED_SCHEMES) or any(c.isspace() for c in url):
         raise MessageMLError(f"unsupported or malformed link {href!r}", element="a")
-    return Markup(f'<a href="{escape_attr(url)}">{text(url if label is None else label)}</a>')
+    return Fragment(f'<a href="{escape_attr(url)}">{text(url if label is None else label)}</a>')
 
 
-def emoji(shortcode: str) -> Markup:
+def emoji(shortcode: str) -> Fragment:
     """An emoji by shortcode, e.g. ``emoji("thumbsup")`` (colons are optional)."""
     value = str(shortcode).strip().strip(":")
     if not _SHORTCODE.match(value):
         raise MessageMLError(f"invalid emoji shortcode {shortcode!r}", element="emoji")
-    return Markup(f'<emoji shortcode="{value}"/>')
+    return Fragment(f'<emoji shortcode="{value}"/>')
 
 
-def _list(items: Iterable[Content], ordered: bool) -> Markup:
+def _list(items: Iterable[Content], ordered: bool) -> Fragment:
     tag = "ol" if ordered else "ul"
     body = "".join(f"<li>{text(item)}</li>" for item in items)
-    return Markup(f"<{tag}>{body}</{tag}>")
+    return Fragment(f"<{tag}>{body}</{tag}>")
 
 
-def bullet_list(items: Iterable[Content]) -> Markup:
+def bullet_list(items: Iterable[Content]) -> Fragment:
     return _list(items, ordered=False)
 
 
-def numbered_list(items: Iterable[Content]) -> Markup:
+def numbered_list(items: Iterable[Content]) -> Fragment:
     return _list(items, ordered=True)
 
 
@@ -134,8 +131,8 @@ def table(
     *,
     header: Iterable[Content] | None = None,
     footer: Iterable[Content] | None = None,
-) -> Markup:
-    """A table; each cell is escaped text or trusted Markup."""
+) -> Fragment:
+    """A table; each cell is escaped text or trusted Fragment."""
     parts = ["<table>"]
     if header is not None:
         parts.append("<thead><tr>" + "".join(f"<th>{text(c)}</th>" for c in header) + "</tr></thead>")
@@ -146,25 +143,27 @@ def table(
     if footer is not None:
         parts.append("<tfoot><tr>" + "".join(f"<td>{text(c)}</td>" for c in footer) + "</tr></tfoot>")
     parts.append("</table>")
-    return Markup("".join(parts))
+    return Fragment("".join(parts))
 
 
-def card(header: Content, body: Content, *, icon_src: str | None = None, accent: str | None = None) -> Markup:
+def card(
+    header: Content, body: Content, *, icon_src: str | None = None, accent: str | None = None
+) -> Fragment:
     """A card; ``accent`` is a Symphony colour class such as ``tempo-bg-color--blue``."""
     attrs = ""
     if icon_src is not None:
         attrs += f' iconSrc="{escape_attr(icon_src)}"'
     if accent is not None:
         attrs += f' accent="{escape_attr(accent)}"'
-    return Markup(f"<card{attrs}><header>{text(header)}</header><body>{text(body)}</body></card>")
+    return Fragment(f"<card{attrs}><header>{text(header)}</header><body>{text(body)}</body></card>")
 
 
-def expandable_card(header: Content, body: Content, *, state: str = "collapsed") -> Markup:
+def expandable_card(header: Content, body: Content, *, state: str = "collapsed") -> Fragment:
     if state not in CARD_STATES:
         raise MessageMLError(
             f"state must be one of {', '.join(CARD_STATES)}, got {state!r}", element="expandable-card"
         )
-    return Markup(
+    return Fragment(
         f'<expandable-card state="{state}"><header>{text(header)}</header>'
         f'<body variant="default">{text(body)}</body></expandable-card>'
     )
@@ -182,7 +181,7 @@ class MessageBuilder:
         return self
 
     def text(self, value: Content) -> Self:
-        """Escaped text; a :class:`Markup` value is inserted as trusted markup."""
+        """Escaped text; a :class:`~.escape.Fragment` is inserted as trusted markup."""
         return self._add(text(value))
 
     def raw(self, markup: str) -> Self:

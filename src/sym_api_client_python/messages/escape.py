@@ -11,7 +11,36 @@ from __future__ import annotations
 
 import re
 
-from markupsafe import Markup
+
+class Fragment(str):
+    """Trusted MessageML markup (what the builder helpers return).
+
+    A plain ``str`` subclass: ``Fragment + Fragment`` stays a Fragment, anything else concatenates
+    into a plain ``str``, never escaping the other operand behind your back as
+    :class:`markupsafe.Markup` does (``"<messageML>" + Markup(x)`` escapes the tag).
+    ``__html__`` marks it as already escaped for the builder and for Jinja2.
+    """
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str.__str__(self)
+
+    def __add__(self, other: str) -> str:
+        result = str.__add__(self, other)
+        return Fragment(result) if hasattr(other, "__html__") else result
+
+    def __radd__(self, other: str) -> str:
+        if not isinstance(other, str):
+            return NotImplemented
+        result = str.__add__(other, self)
+        return Fragment(result) if hasattr(other, "__html__") else result
+
+
+def is_trusted(value: object) -> bool:
+    """Already-escaped markup: a :class:`Fragment` or anything with ``__html__`` (``Markup``)."""
+    return hasattr(value, "__html__")
+
 
 # One pass with str.translate, so an inserted "&#123;" is never escaped a second time.
 _TEXT_TABLE = str.maketrans(
@@ -50,17 +79,17 @@ def strip_invalid_xml_chars(text: str) -> str:
     return _INVALID_XML_CHARS.sub("", text)
 
 
-def escape_text(text: object) -> Markup:
+def escape_text(text: object) -> Fragment:
     """Escape a value for use as MessageML text content.
 
     ``<``, ``>``, ``&``, quotes and ``{`` become references, characters XML cannot carry are
     dropped. Newlines are kept as they are: use :class:`~.builder.MessageBuilder` (which
     turns them into ``<br/>``) when line breaks must be visible.
-    A :class:`markupsafe.Markup` value is trusted and returned unchanged.
+    Trusted markup (a :class:`Fragment` or :class:`markupsafe.Markup`) is returned unchanged.
     """
     if hasattr(text, "__html__"):
-        return Markup(text.__html__())
-    return Markup(strip_invalid_xml_chars(str(text)).translate(_TEXT_TABLE))
+        return Fragment(text.__html__())
+    return Fragment(strip_invalid_xml_chars(str(text)).translate(_TEXT_TABLE))
 
 
 def escape_attr(value: object) -> str:
@@ -68,4 +97,4 @@ def escape_attr(value: object) -> str:
     return strip_invalid_xml_chars(str(value)).translate(_ATTR_TABLE)
 
 
-__all__ = ["Markup", "escape_attr", "escape_text", "strip_invalid_xml_chars"]
+__all__ = ["Fragment", "escape_attr", "escape_text", "is_trusted", "strip_invalid_xml_chars"]

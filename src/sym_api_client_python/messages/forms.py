@@ -21,11 +21,9 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
-from markupsafe import Markup
-
 from .builder import Content, text
 from .errors import MessageMLError, MessageParseError
-from .escape import escape_attr, strip_invalid_xml_chars
+from .escape import Fragment, escape_attr, strip_invalid_xml_chars
 
 if TYPE_CHECKING:  # pragma: no cover
     from typing_extensions import Self
@@ -42,7 +40,9 @@ BUTTON_STYLES = (
 )
 
 
-def element(tag: str, attrs: Mapping[str, AttrValue] | None = None, content: Content | None = None) -> Markup:
+def element(
+    tag: str, attrs: Mapping[str, AttrValue] | None = None, content: Content | None = None
+) -> Fragment:
     """One MessageML element; None attributes are left out, booleans become "true"/"false"."""
     rendered = ""
     for name, value in (attrs or {}).items():
@@ -52,8 +52,8 @@ def element(tag: str, attrs: Mapping[str, AttrValue] | None = None, content: Con
             value = "true" if value else "false"
         rendered += f' {name}="{escape_attr(value)}"'
     if content is None:
-        return Markup(f"<{tag}{rendered}/>")
-    return Markup(f"<{tag}{rendered}>{text(content)}</{tag}>")
+        return Fragment(f"<{tag}{rendered}/>")
+    return Fragment(f"<{tag}{rendered}>{text(content)}</{tag}>")
 
 
 @dataclass(frozen=True, slots=True)
@@ -203,7 +203,7 @@ class Form:
             raise MessageMLError(
                 f"select {name!r} has several selected options but is not multiple", element="select"
             )
-        body = Markup(
+        body = Fragment(
             "".join(
                 element("option", {"value": o.value, "selected": o.selected or None}, o.label) for o in opts
             )
@@ -377,9 +377,9 @@ class Form:
             raise MessageMLError(f"position must be 'left' or 'right', got {position!r}", element="table")
         _require_name(name, "table")
 
-        def with_control(cells: Sequence[Content], control: Markup, cell_tag: str = "td") -> str:
+        def with_control(cells: Sequence[Content], control: Fragment, cell_tag: str = "td") -> str:
             rendered = [element(cell_tag, None, c) for c in cells]
-            control_cell = Markup(f"<{cell_tag}>{control}</{cell_tag}>")
+            control_cell = Fragment(f"<{cell_tag}>{control}</{cell_tag}>")
             ordered = [control_cell, *rendered] if position == "left" else [*rendered, control_cell]
             return "<tr>" + "".join(ordered) + "</tr>"
 
@@ -397,7 +397,7 @@ class Form:
             parts.append(with_control(row, control))
         parts.append("</tbody>")
         if footer is not None:
-            parts.append("<tfoot>" + with_control(footer, Markup("")) + "</tfoot>")
+            parts.append("<tfoot>" + with_control(footer, Fragment("")) + "</tfoot>")
         parts.append("</table>")
         return self._add("".join(parts))
 
@@ -422,10 +422,10 @@ class Form:
         return self._add(element("button", {"name": name, "type": type, "class": style, "icon": icon}, label))
 
     # -- output -------------------------------------------------------------------------
-    def to_markup(self) -> Markup:
+    def to_markup(self) -> Fragment:
         """The ``<form>`` element alone (to embed in a larger message or a dialog)."""
         attrs = {"id": self.form_id, "multi-submit": self.multi_submit}
-        return Markup(element("form", attrs, Markup("".join(self._parts))))
+        return Fragment(element("form", attrs, Fragment("".join(self._parts))))
 
     def build(self, *, validate: bool = True) -> str:
         """A complete ``<messageML>`` document holding this form, validated by default."""
@@ -447,17 +447,17 @@ def dialog(
     footer: Content | None = None,
     width: Literal["small", "medium", "large", "full-width"] = "medium",
     opener_label: Content = "Open",
-) -> Markup:
+) -> Fragment:
     """A button that opens a dialog, followed by the dialog (body may hold a Form's markup)."""
     _require_identifier(dialog_id, "dialog id", "dialog")
-    opener = Markup(
+    opener = Fragment(
         f'<ui-action action="open-dialog" target-id="{escape_attr(dialog_id)}">'
         f"{element('button', None, opener_label)}</ui-action>"
     )
     inner = element("title", None, title) + element("body", None, body)
     if footer is not None:
         inner += element("footer", None, footer)
-    return opener + element("dialog", {"id": dialog_id, "width": width}, Markup(inner))
+    return Fragment(opener + element("dialog", {"id": dialog_id, "width": width}, Fragment(inner)))
 
 
 # -- submissions --------------------------------------------------------------------------

@@ -3,8 +3,8 @@
 ``render_template("elements_templates/forms/button.html", name="ok", text="OK")`` renders a
 template shipped in ``sym_api_client_python/templates``; a filesystem path works too.
 Every ``{{ value }}`` is escaped with :func:`~.escape.escape_text` (so ``<``, ``&`` and the
-Freemarker ``{`` are safe); :class:`markupsafe.Markup` values, such as the helpers available
-in every template (``mention``, ``hashtag``, ``cashtag``, ``emoji``, ``link``, ``bold``,
+Freemarker ``{`` are safe); :class:`~.escape.Fragment` and ``Markup`` values, such as the
+helpers available in every template (``mention``, ``hashtag``, ``cashtag``, ``emoji``, ``link``, ``bold``,
 ``italic``, ``table``...), are inserted as markup. Undefined variables are errors.
 """
 
@@ -14,8 +14,6 @@ import functools
 import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
-
-from markupsafe import Markup
 
 from . import builder
 from .escape import escape_text
@@ -91,4 +89,4 @@ def render_string(source: str, /, **data: Any) -> str:
     return template_environment().from_string(source).render(**data).strip()
 
 
-__all__ = ["TEMPLATES_DIR", "Markup", "render_string", "render_template", "template_environment"]
+__all__ = ["TEMPLATES_DIR", "render_string", "render_template", "template_environment"]

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import markupsafe
 import pytest
 
 from sym_api_client_python.messages import (
-    Markup,
+    Fragment,
     MessageBuilder,
     MessageMLError,
     bold,
@@ -45,8 +46,18 @@ class TestEscaping:
         assert "${" not in result
         assert parse_message(result).text == "price: ${total}"
 
-    def test_markup_passes_through_escape_text(self) -> None:
-        assert escape_text(Markup("<b>x</b>")) == "<b>x</b>"
+    def test_trusted_markup_passes_through_escape_text(self) -> None:
+        assert escape_text(Fragment("<b>x</b>")) == "<b>x</b>"
+        assert escape_text(markupsafe.Markup("<b>x</b>")) == "<b>x</b>"
+        assert (
+            MessageBuilder().text(markupsafe.Markup("<i>y</i>")).build() == "<messageML><i>y</i></messageML>"
+        )
+
+    def test_fragments_concatenate_without_escaping(self) -> None:
+        combined = bold("a") + " & " + bold("b")
+        assert combined == "<b>a</b> & <b>b</b>" and type(combined) is str  # plain str: not trusted
+        assert isinstance(bold("a") + bold("b"), Fragment)
+        assert "<messageML>" + bold("x") + "</messageML>" == "<messageML><b>x</b></messageML>"
 
     def test_attr_escaping_keeps_newlines(self) -> None:
         assert escape_attr('a"\n\t{') == "a&quot;&#10;&#9;&#123;"
