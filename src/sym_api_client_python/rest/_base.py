@@ -15,6 +15,7 @@ Operations of the endpoint table without a hand-written method get a generic one
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import AsyncIterator, Awaitable, Callable, Generator, Iterator, Mapping
 from typing import Any, Concatenate, Generic, ParamSpec, TypeVar, overload
@@ -130,6 +131,15 @@ class Service(Generic[D]):
     def __repr__(self) -> str:
         mode = "async" if self._driver.is_async else "sync"
         return f"<{type(self).__name__} ({mode})>"
+
+    def __getattr__(self, name: str) -> Callable[..., Any]:
+        # Only reached for names that are not methods: the generic methods built from the table
+        # are real class attributes, invisible to type checkers, hence the Callable return type.
+        if name.startswith("_"):
+            raise AttributeError(name)
+        close = difflib.get_close_matches(name, [e.method_name for e in endpoints_of(self.service_name)], n=5)
+        hint = f"; did you mean {', '.join(close)}?" if close else ""
+        raise AttributeError(f"{self.service_name} service has no operation {name!r}{hint}")
 
 
 class Operation(Generic[P, T]):

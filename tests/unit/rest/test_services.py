@@ -207,3 +207,8 @@ def test_admin_avatar_is_base64_encoded() -> None:
     SyncServices(fake).admin.update_avatar(9, b"\x01\x02")
     assert fake.last.json == {"image": base64.b64encode(b"\x01\x02").decode()}
     assert fake.last.path == "/pod/v1/admin/user/9/avatar/update"
+
+
+def test_unknown_operation_suggests_close_names() -> None:
+    with pytest.raises(AttributeError, match="no operation 'creat_room'; did you mean create_room"):
+        SyncServices(FakeRequester()).streams.creat_room()
