@@ -24,6 +24,7 @@ __all__ = ["default_workdir", "register", "run_demo"]
 
 log = logging.getLogger(__name__)
 
+DEMO_LONG_POLL_S = 2.0
 DEMO_USERS = (("alice", "Alice Example"), ("bob", "Bob Example"))
 
 
@@ -84,7 +85,10 @@ def run_demo(
     stop = stop or threading.Event()
     workdir.mkdir(parents=True, exist_ok=True)
     with contextlib.ExitStack() as cleanup:
-        emulator = cleanup.enter_context(Emulator(workdir=workdir, host=host, port=port))
+        # a short datafeed long-poll keeps Ctrl-C snappy: the bot stops when its pending read returns
+        emulator = cleanup.enter_context(
+            Emulator(workdir=workdir, host=host, port=port, long_poll=DEMO_LONG_POLL_S)
+        )
         _ensure_demo_users(emulator)
         page = cleanup.enter_context(
             PageServer(emulator.url, Path(emulator.ca_path), host=host, port=page_port)

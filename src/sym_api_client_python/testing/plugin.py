@@ -31,6 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ENV_VAR = "SYMPHONY_TEST_CONFIG"
 _AUTH_MODES = ("RSA", "CERT")
+TEST_LONG_POLL_S = 1.0
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,9 @@ def symphony_emulator(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emul
     _skip_on_real_pod("symphony_emulator")
     from sympod import Emulator
 
-    with Emulator(workdir=tmp_path_factory.mktemp("symphony-pod")) as emulator:
+    # Short long-polls: a bot asked to stop returns once its in-flight datafeed read does, so tests
+    # that start and stop bots stay fast. Delivery is unaffected (events wake a waiting read at once).
+    with Emulator(workdir=tmp_path_factory.mktemp("symphony-pod"), long_poll=TEST_LONG_POLL_S) as emulator:
         yield emulator
 
 
