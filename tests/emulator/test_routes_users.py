@@ -89,7 +89,10 @@ def test_presence(world: World) -> None:
     world.bot.call("GET", "/pod/v2/users/presence?limit=5001", 400)
 
     world.bot.call("POST", "/pod/v1/user/presence/register", json_body=[world.alice_user["userId"]])
-    world.bot.call("POST", "/pod/v1/user/presence/register", 400, json_body={"userIds": []})
+    legacy_body = {"userIds": [world.alice_user["userId"]]}
+    world.bot.call("POST", "/pod/v1/user/presence/register", json_body=legacy_body)
+    world.bot.call("POST", "/pod/v1/user/presence/register", 400, json_body={"ids": []})
+    world.bot.call("POST", "/pod/v1/user/presence/register", 400, json_body=["x"])
 
     feed_id = world.bot.call("POST", "/pod/v1/presence/feed/create").json["id"]
     world.alice.call("POST", "/pod/v2/user/presence", json_body={"category": "IN_A_MEETING"})

@@ -12,7 +12,7 @@ from starlette.routing import Route
 
 from .. import __version__
 from ..httputil import query_bool
-from .pod_common import caller, ok
+from .pod_common import ok
 
 #: Matches ``Agent-(\d+)\.(\d+)\.`` as BDK parses it; 25.8 is the spec version the emulator follows.
 AGENT_VERSION = f"Agent-25.8.1-sympod-{__version__}"
@@ -36,8 +36,9 @@ async def health_extended(request: Request) -> Response:
 
 
 async def legacy_health_check(request: Request) -> Response:
-    """``V2HealthCheckResponse``; the fail* query flags are validated, nothing can fail here."""
-    await caller(request)
+    """``V2HealthCheckResponse``; the fail* query flags are validated, nothing can fail here.
+
+    Public like the v3 checks: the spec declares no 401 for it."""
     for flag in ("showFirehoseErrors", "failOnPodConnectivity", "failOnKeyManagerConnectivity", "failOnAny"):
         query_bool(request, flag, default=False)
     return ok({
@@ -49,7 +50,7 @@ async def legacy_health_check(request: Request) -> Response:
 
 
 async def agent_info(request: Request) -> Response:
-    await caller(request)
+    """Public: BDK probes it without tokens (the simplified-key-delivery check)."""
     return ok(
         {
             "ipAddress": request.url.hostname or "127.0.0.1",

@@ -9,6 +9,7 @@ from starlette.routing import Route
 from ..domain import presence
 from ..domain.streams import parse_user_id_list
 from ..domain.users import require_user
+from ..errors import ApiError
 from ..httputil import query_bool, query_int, read_json
 from .pod_common import caller, json_object, ok, path_user_id, success, user_id_from
 
@@ -50,8 +51,14 @@ async def all_presence(request: Request) -> Response:
 
 
 async def register_interest(request: Request) -> Response:
+    """The spec's body is an array of user ids; L sends ``{"userIds": [...]}``: both are accepted."""
     pod, _ = await caller(request)
-    for user_id in parse_user_id_list(await read_json(request, expect=list)):
+    body = await read_json(request, expect=(list, dict))
+    if isinstance(body, dict):
+        if "userIds" not in body:
+            raise ApiError(400, "Body must be an array of user ids (or an object with 'userIds')")
+        body = body["userIds"]
+    for user_id in parse_user_id_list(body):
         require_user(pod.store, user_id)
     return success("OK")
 
