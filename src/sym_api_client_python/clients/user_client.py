@@ -10,7 +10,8 @@ from .api_client import APIClient
 
 class UserClient(APIClient):
     def get_user_from_user_name(self, user_name: str) -> Any:
-        return self._call("users.get", params={"username": user_name})
+        # the spec requires local=true with a username (1.x sent none)
+        return self._call("users.get", params={"username": user_name, "local": True})
 
     def get_user_from_email(self, email: str, local: bool = False) -> Any:
         return self._call("users.get", params={"email": email, "local": local})

@@ -57,8 +57,8 @@ class UsersService(Service[D]):
         if len(given) != 1:
             raise ValueError("pass exactly one of user_id, email or username")
         params: dict[str, Any] = dict(given)
-        if "username" not in given:  # the API rejects local with a username
-            params["local"] = local
+        # the spec: "for username search, the local flag must be true"
+        params["local"] = True if "username" in given else local
         return (yield from call("users.get", params=params))
 
     @operation
