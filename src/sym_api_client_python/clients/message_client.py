@@ -65,7 +65,9 @@ class MessageClient(APIClient):
     def get_msg_attachment(self, stream_id: str, msg_id: str, file_id: str) -> Any:
         """The attachment body as the API sends it (base64 text)."""
         params = {"messageId": to_url_safe_id(msg_id), "fileId": file_id}
-        return self._call("messages.get_attachment", {"sid": stream_id}, params=params)
+        request = self._request("messages.get_attachment", {"sid": stream_id}, params=params)
+        # always text: a base64 body can look like JSON (digits only), which legacy_result would decode
+        return self.bot_client.send_request(request).text
 
     def import_message(self, importedMessage: Any) -> Any:
         messages = importedMessage if isinstance(importedMessage, list) else [importedMessage]
