@@ -139,3 +139,11 @@ def test_modern_services_share_the_bot_clients() -> None:
     services = bot.get_services()
     assert services is bot.get_services() and services.session.get().id == 3
     assert bot.get_async_services() is bot.get_async_services()
+
+
+def test_execute_rest_call_accepts_json_text_as_data() -> None:
+    fake = FakeRequester({"ok": True})
+    assert bot_with(fake).execute_rest_call("POST", "/pod/v1/im/create", data="[1, 2]") == {"ok": True}
+    assert fake.last.json == [1, 2]
+    with pytest.raises(TypeError, match="must be JSON"):
+        bot_with(fake).execute_rest_call("POST", "/pod/v1/im/create", data="not json")
