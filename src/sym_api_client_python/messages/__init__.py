@@ -45,8 +45,8 @@ _LAZY: dict[str, str] = {
     "validate_messageml": "validator",
     "Form": "forms",
     "Option": "forms",
-    "FormSubmission": "forms",
-    "SubmissionUser": "forms",
+    "FormSubmission": "submissions",
+    "SubmissionUser": "submissions",
     "dialog": "forms",
     "render_template": "templates",
     "template_environment": "templates",
@@ -75,8 +75,9 @@ if TYPE_CHECKING:  # pragma: no cover
     from .entities import Emoji, Link, Mention
     from .errors import MessageMLError, MessageParseError
     from .escape import Fragment, escape_attr, escape_text
-    from .forms import Form, FormSubmission, Option, SubmissionUser, dialog
+    from .forms import Form, Option, dialog
     from .parser import ParsedMessage, parse_message, parse_v4_message
+    from .submissions import FormSubmission, SubmissionUser
     from .templates import render_template, template_environment
     from .validator import validate_messageml
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any
 from xml.etree.ElementTree import Element
 
@@ -312,7 +313,7 @@ class _TextWalker:
             has_chime=self.has_chime,
             command=command,
             args=args,
-            entities=self.entities,
+            entities=MappingProxyType(dict(self.entities)),
         )
 
 

@@ -2,7 +2,7 @@
 
 Reads both the spec shape (``stream``) and the Elements 1.1 shape (``formStream`` and
 ``actionStream``). Missing parts give ``None`` (``{}`` for the form values) instead of
-``KeyError``. :meth:`parse` returns the typed :class:`~..messages.forms.FormSubmission`.
+``KeyError``. :meth:`parse` returns the typed :class:`~..messages.submissions.FormSubmission`.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from ..messages.forms import FormSubmission, to_url_safe_id
+from ..messages.submissions import FormSubmission, to_url_safe_id
 
 
 def _action(event: Mapping[str, Any]) -> Mapping[str, Any]:
