@@ -91,6 +91,9 @@ class SafetyMiddleware:
             nonlocal response_started
             if message["type"] == "http.response.start":
                 response_started = True
+                # nothing is answered before the writes it may reflect are durable
+                if self.pod.store.has_uncommitted:
+                    await self.pod.flush()
             await send(message)
 
         try:

@@ -5,6 +5,7 @@ Route handlers get it with :func:`get_pod` (``request.app.state.pod``).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -62,6 +63,28 @@ class PodState:
     sessions: SessionCache
     # set when the server shuts down: long-polls answer at once
     closing: bool = False
+    _flush_waiter: asyncio.Future[None] | None = field(default=None, repr=False)
+
+    async def flush(self) -> None:
+        """Commit pending writes (group commit): the requests finishing in the same event-loop
+        iteration wait for one shared COMMIT instead of one each."""
+        if not self.store.has_uncommitted:
+            return
+        if self._flush_waiter is None:
+            loop = asyncio.get_running_loop()
+            self._flush_waiter = loop.create_future()
+            loop.call_soon(self._commit_now)
+        await asyncio.shield(self._flush_waiter)
+
+    def _commit_now(self) -> None:
+        waiter, self._flush_waiter = self._flush_waiter, None
+        assert waiter is not None
+        try:
+            self.store.commit()
+        except Exception as exc:  # surfaces as a 500 in every request waiting for this commit
+            waiter.set_exception(exc)
+        else:
+            waiter.set_result(None)
 
     def publish_event(
         self,

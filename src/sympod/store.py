@@ -3,8 +3,12 @@
 Design:
 - One ``sqlite3`` connection, used only by the server's event-loop thread (route handlers run
   there), in WAL mode with ``synchronous=NORMAL``: a committed write survives the process being
-  SIGKILLed (it is in the WAL); only an OS crash may lose the last transactions. Autocommit mode
-  with explicit :meth:`Store.transaction` blocks around multi-statement writes.
+  SIGKILLed (it is in the WAL); only an OS crash may lose the last transactions.
+- :meth:`Store.transaction` blocks make multi-statement writes atomic.
+- Group commit (the server's mode): writes accumulate in one open transaction and
+  :meth:`Store.commit` ends it. The app commits before sending any response while writes are
+  pending, so every answer a client sees is durable, and the requests finishing in the same
+  event-loop iteration share one commit (a COMMIT costs more than the inserts of a message).
 - Rows come back as plain ``dict``s with the column names below. JSON columns (``*_json``) hold
   text; :func:`loads` decodes them.
 - The schema covers every table the emulator needs; route modules may add their own queries
@@ -237,7 +241,7 @@ def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any
 class Store:
     """The pod's state. Not thread-safe by design: use it from the server's loop thread only."""
 
-    def __init__(self, path: str | Path) -> None:
+    def __init__(self, path: str | Path, *, group_commit: bool = False) -> None:
         self.path = Path(path)
         self.path.parent.mkdir(parents=True, exist_ok=True)
         # check_same_thread=False: the work dir is prepared on the caller's thread before the
@@ -251,16 +255,40 @@ class Store:
         self._conn.executescript(SCHEMA)
         self._tx_depth = 0
         self._tx_lock = threading.RLock()
+        self.group_commit = group_commit
+        self._committed_changes = self._conn.total_changes
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
+        self.commit()
 
     # ------------------------------------------------------------------ generic access
     def close(self) -> None:
+        self.commit()
         self._conn.close()
+
+    @property
+    def has_uncommitted(self) -> bool:
+        """Whether writes are waiting for :meth:`commit` (group-commit mode only)."""
+        return self._conn.total_changes != self._committed_changes
+
+    def commit(self) -> None:
+        """Make every write so far durable (group-commit mode; a no-op in autocommit mode)."""
+        if self._conn.in_transaction and not self._tx_depth:
+            self._conn.execute("COMMIT")
+        self._committed_changes = self._conn.total_changes
+
+    def _open(self) -> None:
+        # group-commit mode: statements run inside one long transaction that commit() ends
+        if self.group_commit and not self._conn.in_transaction:
+            self._conn.execute("BEGIN IMMEDIATE")
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """Group writes atomically; nests (inner blocks join the outer transaction)."""
+        """Group writes atomically (all or nothing); nests (inner blocks join the outer one).
+
+        In group-commit mode the block is a SAVEPOINT inside the long transaction: an exception
+        rolls back this block only, and the writes become durable at the next :meth:`commit`.
+        """
         with self._tx_lock:
             if self._tx_depth:
                 self._tx_depth += 1
@@ -269,29 +297,40 @@ class Store:
                 finally:
                     self._tx_depth -= 1
                 return
-            self._conn.execute("BEGIN IMMEDIATE")
+            if self.group_commit:
+                self._open()
+                begin, rollback, end = "SAVEPOINT tx", "ROLLBACK TO tx", "RELEASE tx"
+            else:
+                begin, rollback, end = "BEGIN IMMEDIATE", "ROLLBACK", "COMMIT"
+            self._conn.execute(begin)
             self._tx_depth = 1
             try:
                 yield
             except BaseException:
                 self._tx_depth = 0
-                self._conn.execute("ROLLBACK")
+                self._conn.execute(rollback)
+                if self.group_commit:
+                    self._conn.execute(end)
                 raise
             self._tx_depth = 0
-            self._conn.execute("COMMIT")
+            self._conn.execute(end)
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
+        self._open()
         return self._conn.execute(sql, params).fetchall()
 
     def query_one(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> dict[str, Any] | None:
+        self._open()
         row: dict[str, Any] | None = self._conn.execute(sql, params).fetchone()
         return row
 
     def execute(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> int:
         """Run one write statement; returns the number of changed rows."""
+        self._open()
         return self._conn.execute(sql, params).rowcount
 
     def executemany(self, sql: str, rows: Iterable[Sequence[Any]]) -> None:
+        self._open()
         self._conn.executemany(sql, rows)
 
     def get_meta(self, key: str) -> str | None:
@@ -720,6 +759,7 @@ class Store:
         drop: bool,
         times: int | None,
     ) -> int:
+        self._open()
         cursor = self._conn.execute(
             "INSERT INTO faults(path_regex, method, status, delay_ms, drop_connection, times_left) "
             "VALUES(?, ?, ?, ?, ?, ?)",

@@ -49,7 +49,7 @@ def open_pod(settings: Settings, *, tls: bool = True) -> PreparedWorkdir:
     """Create or reopen the work dir's state: store, CA, token signing key, the bot user."""
     workdir = settings.workdir
     workdir.mkdir(parents=True, exist_ok=True)
-    store = Store(workdir / DB_FILE)
+    store = Store(workdir / DB_FILE, group_commit=True)
     # the CA exists even over --http: the control API issues client certificates with it
     ca = CertificateAuthority.load_or_create(workdir)
     cert_path = key_path = None
@@ -73,6 +73,7 @@ def open_pod(settings: Settings, *, tls: bool = True) -> PreparedWorkdir:
         bot_user_id=bot["user_id"],
         sessions=sessions,
     )
+    store.commit()
     return PreparedWorkdir(pod, cert_path, key_path)
 
 

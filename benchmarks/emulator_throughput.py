@@ -1,0 +1,263 @@
+"""Emulator (sympod) throughput and datafeed latency, against a bare Starlette + SQLite baseline.
+
+    python -m benchmarks.emulator_throughput [--quick] [--repeats N]
+
+Figures (each server in its own process, the load generator in this one, 127.0.0.1 only):
+- ``message_create_per_s``: messages/s accepted by ``POST /agent/v4/stream/{sid}/message/create``
+  (multipart, as the SDKs send it) from 10 concurrent aiohttp senders, over HTTP and HTTPS;
+- ``baseline_insert_per_s``: the same load on a bare Starlette route that inserts the body into
+  SQLite (WAL, synchronous=NORMAL) on uvicorn + httptools + uvloop: the ceiling of this stack;
+- ``datafeed_latency_ms`` p50/p99: from the start of a message post to the return of the v2 read
+  that carries it (the reader is already long-polling).
+``run()`` returns these as a dict (the benchmark harness flattens it); repeats give the median.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import ssl
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Awaitable, Callable
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+import jwt
+
+CONCURRENCY = 10
+READY_PREFIX = "ready "
+
+
+# ------------------------------------------------------------------------------------------ servers
+class Server:
+    """A server subprocess that prints ``ready <url>`` once it accepts connections."""
+
+    def __init__(self, command: list[str]) -> None:
+        self.process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True)
+        assert self.process.stdout is not None
+        line = self.process.stdout.readline()
+        if not line.startswith(READY_PREFIX):
+            self.process.kill()
+            raise RuntimeError(f"server did not start: {line!r}")
+        self.url = line[len(READY_PREFIX) :].strip()
+
+    def stop(self) -> None:
+        self.process.terminate()
+        try:
+            self.process.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+
+
+def _baseline_server() -> None:
+    """The bare Starlette + SQLite insert route (run in a subprocess by :func:`run`)."""
+    import socket
+    import sqlite3
+
+    import uvicorn
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+    from starlette.responses import JSONResponse
+    from starlette.routing import Route
+
+    database = sqlite3.connect(os.path.join(tempfile.mkdtemp(), "base.db"), isolation_level=None)
+    database.execute("PRAGMA journal_mode=WAL")
+    database.execute("PRAGMA synchronous=NORMAL")
+    database.execute("CREATE TABLE messages (id INTEGER PRIMARY KEY, body BLOB, created REAL)")
+
+    async def insert(request: Request) -> JSONResponse:
+        body = await request.body()
+        cursor = database.execute("INSERT INTO messages(body, created) VALUES(?, ?)", (body, time.time()))
+        return JSONResponse({"id": cursor.lastrowid})
+
+    app = Starlette(routes=[Route("/insert", insert, methods=["POST"])])
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    config = uvicorn.Config(
+        app, loop="uvloop", http="httptools", log_level="warning", access_log=False, lifespan="off"
+    )
+    server = uvicorn.Server(config)
+    print(f"{READY_PREFIX}http://127.0.0.1:{sock.getsockname()[1]}", flush=True)
+    server.run(sockets=[sock])
+
+
+# ------------------------------------------------------------------------------------------ load
+async def _load(duration_s: float, send_one: Callable[[], Awaitable[bool]]) -> tuple[float, int]:
+    """Run CONCURRENCY senders for ``duration_s``; returns (successes per second, errors)."""
+    successes = errors = 0
+    deadline = time.perf_counter() + duration_s
+
+    async def sender() -> None:
+        nonlocal successes, errors
+        while time.perf_counter() < deadline:
+            if await send_one():
+                successes += 1
+            else:
+                errors += 1
+
+    started = time.perf_counter()
+    await asyncio.gather(*(sender() for _ in range(CONCURRENCY)))
+    return successes / (time.perf_counter() - started), errors
+
+
+def _ssl_context(workdir: Path, url: str) -> ssl.SSLContext | bool:
+    return ssl.create_default_context(cafile=str(workdir / "ca.pem")) if url.startswith("https") else True
+
+
+async def _pod_session(url: str, workdir: Path) -> tuple[aiohttp.ClientSession, dict[str, str], str]:
+    """A logged-in bot session with an IM to post into."""
+    connector = aiohttp.TCPConnector(limit=CONCURRENCY + 2, ssl=_ssl_context(workdir, url))
+    session = aiohttp.ClientSession(connector=connector)
+    token = jwt.encode(
+        {"sub": "bot", "exp": int(time.time()) + 240},
+        (workdir / "rsa" / "bot-private.pem").read_bytes(),
+        algorithm="RS512",
+    )
+    headers: dict[str, str] = {}
+    for path, header in (
+        ("/login/pubkey/authenticate", "sessionToken"),
+        ("/relay/pubkey/authenticate", "keyManagerToken"),
+    ):
+        async with session.post(url + path, json={"token": token}) as response:
+            headers[header] = (await response.json())["token"]
+    async with session.post(url + "/_emulator/users", json={"username": f"peer{time.time_ns()}"}) as response:
+        peer = await response.json()
+    async with session.post(
+        url + "/_emulator/messages", json={"from": peer["userId"], "to": "bot", "message": "hello"}
+    ) as response:
+        stream_id = (await response.json())["stream"]["streamId"]
+    return session, headers, stream_id
+
+
+async def _message_rate(url: str, workdir: Path, duration_s: float) -> tuple[float, int]:
+    session, headers, stream_id = await _pod_session(url, workdir)
+    target = f"{url}/agent/v4/stream/{stream_id}/message/create"
+    counter = 0
+
+    async def send_one() -> bool:
+        nonlocal counter
+        counter += 1
+        form = aiohttp.FormData(default_to_multipart=True)
+        form.add_field("message", f"<messageML>load <b>{counter}</b></messageML>")
+        async with session.post(target, data=form, headers=headers) as response:
+            await response.read()
+            return response.status == 200
+
+    try:
+        return await _load(duration_s, send_one)
+    finally:
+        await session.close()
+
+
+async def _baseline_rate(url: str, duration_s: float) -> tuple[float, int]:
+    async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY + 2)) as session:
+        body = b"<messageML>load <b>1</b></messageML>"
+
+        async def send_one() -> bool:
+            async with session.post(url + "/insert", data=body) as response:
+                await response.read()
+                return response.status == 200
+
+        return await _load(duration_s, send_one)
+
+
+async def _datafeed_latency(url: str, workdir: Path, samples: int) -> list[float]:
+    """Post one message at a time while a v2 read long-polls; latency per message in ms."""
+    session, headers, stream_id = await _pod_session(url, workdir)
+    try:
+        async with session.post(url + "/agent/v5/datafeeds", json={}, headers=headers) as response:
+            feed_id = (await response.json())["id"]
+        read_url = f"{url}/agent/v5/datafeeds/{feed_id}/read"
+        ack_id = ""
+        latencies: list[float] = []
+        for index in range(samples):
+            read = asyncio.ensure_future(session.post(read_url, json={"ackId": ack_id}, headers=headers))
+            await asyncio.sleep(0.002)  # let the read reach the server and start waiting
+            form = aiohttp.FormData(default_to_multipart=True)
+            form.add_field("message", f"<messageML>ping {index}</messageML>")
+            started = time.perf_counter()
+            async with session.post(
+                f"{url}/agent/v4/stream/{stream_id}/message/create", data=form, headers=headers
+            ) as posted:
+                await posted.read()
+            response = await read
+            payload = await response.json()
+            response.release()
+            latencies.append((time.perf_counter() - started) * 1000)
+            ack_id = payload["ackId"]
+            if not payload["events"]:
+                raise RuntimeError(f"datafeed read {index} returned without the message: {payload}")
+        return latencies
+    finally:
+        await session.close()
+
+
+def _percentile(values: list[float], fraction: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
+
+
+# ------------------------------------------------------------------------------------------ run
+def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
+    duration = 1.5 if quick else 5.0
+    samples = 50 if quick else 300
+    repeats = max(1, repeats)
+    results: dict[str, list[float]] = {
+        "message_create_per_s.http": [],
+        "message_create_per_s.https": [],
+        "baseline_insert_per_s": [],
+    }
+    errors = 0
+    latencies: list[float] = []
+    with tempfile.TemporaryDirectory(prefix="sympod-bench-") as temporary:
+        pods: dict[str, tuple[Server, Path]] = {}
+        baseline = Server([sys.executable, "-m", "benchmarks.emulator_throughput", "--baseline-server"])
+        try:
+            for scheme in ("http", "https"):
+                workdir = Path(temporary, scheme)
+                command = [sys.executable, "-m", "sympod", "--port", "0", "--workdir", str(workdir)]
+                pods[scheme] = (Server([*command, "--http"] if scheme == "http" else command), workdir)
+            for _ in range(repeats):  # interleaved, so machine noise hits every subject alike
+                rate, failed = asyncio.run(_baseline_rate(baseline.url, duration))
+                results["baseline_insert_per_s"].append(rate)
+                errors += failed
+                for scheme, (server, workdir) in pods.items():
+                    rate, failed = asyncio.run(_message_rate(server.url, workdir, duration))
+                    results[f"message_create_per_s.{scheme}"].append(rate)
+                    errors += failed
+            server, workdir = pods["https"]
+            latencies = asyncio.run(_datafeed_latency(server.url, workdir, samples))
+        finally:
+            baseline.stop()
+            for server, _ in pods.values():
+                server.stop()
+    figures: dict[str, Any] = {name: round(statistics.median(values)) for name, values in results.items()}
+    figures["datafeed_latency_ms"] = {
+        "p50": round(_percentile(latencies, 0.50), 2),
+        "p99": round(_percentile(latencies, 0.99), 2),
+    }
+    figures["errors"] = errors
+    return figures
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true")
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--baseline-server", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.baseline_server:
+        _baseline_server()
+        return
+    print(json.dumps(run(quick=args.quick, repeats=args.repeats), indent=2))
+
+
+if __name__ == "__main__":
+    main()
