@@ -20,6 +20,8 @@ import threading
 from collections.abc import Mapping
 from typing import Any
 
+import msgspec
+
 from ..core.endpoints import PREFIX_COMPONENTS
 from ..core.http import Component, Part, Request, Response, error_for_response
 from .admin_client import AdminClient
@@ -48,6 +50,13 @@ def _find_sync_client(auth: Any) -> Any:
         if isinstance(candidate, SyncApiClient):
             return candidate
     return None
+
+
+def _json_text(data: str | bytes) -> Any:
+    try:
+        return msgspec.json.decode(data)
+    except msgspec.DecodeError:
+        raise TypeError("execute_rest_call: a str/bytes data= body must be JSON") from None
 
 
 def _checked(request: Request, response: Response) -> Response:
@@ -242,6 +251,7 @@ class SymBotClient(APIClient):
             raise TypeError(f"execute_rest_call got unsupported keyword(s) {', '.join(unknown)}")
         component, api_path = self._route(path)
         multipart: list[Part] | None = None
+        json_body = kwargs.get("json")
         files, data = kwargs.get("files"), kwargs.get("data")
         if files is not None:
             multipart = multipart_parts(files)
@@ -250,9 +260,12 @@ class SymBotClient(APIClient):
                 multipart = [*(multipart or []), *data]
             elif isinstance(data, Mapping):
                 multipart = [*(multipart or []), *multipart_parts(data)]
+            elif isinstance(data, (str, bytes)) and json_body is None:
+                json_body = _json_text(data)  # 1.x callers posted pre-serialised JSON this way
             else:
                 raise TypeError(
-                    "execute_rest_call: data must be a dict of form fields or make_mulitpart_form()['data']"
+                    "execute_rest_call: data must be a dict of form fields, make_mulitpart_form()['data'] "
+                    "or a JSON string"
                 )
         headers = {k: v for k, v in (kwargs.get("headers") or {}).items() if k.lower() != "content-type"}
         return Request(
@@ -260,7 +273,7 @@ class SymBotClient(APIClient):
             component=component,
             path=api_path,
             params=kwargs.get("params"),
-            json=kwargs.get("json"),
+            json=json_body,
             multipart=multipart,
             headers=headers or None,
             timeout=kwargs.get("timeout"),
