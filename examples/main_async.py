@@ -10,11 +10,11 @@ import argparse
 import asyncio
 
 from _defaults import configure_logging, default_config, ensure_certificate_config
+
 from sym_api_client_python.auth.auth import Auth
 from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
-from sym_api_client_python.configure.configure import SymConfig
-
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
+from sym_api_client_python.configure.configure import SymConfig
 from sym_api_client_python.listeners.im_listener_test_imp import AsyncIMListenerImp
 from sym_api_client_python.listeners.room_listener_test_imp import AsyncRoomListenerImp
 
@@ -29,6 +29,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--auth", choices=("rsa", "cert"), default="rsa")
     parser.add_argument("--config", help="bot config (legacy JSON)")
+    parser.add_argument("--wait", type=float, default=5.0, help="seconds the /wait answer takes (default 5)")
     args = parser.parse_args()
     config_path = args.config or (
         default_config() if args.auth == "rsa" else ensure_certificate_config(default_config())
@@ -41,6 +42,7 @@ def main():
     auth.authenticate()
     bot_client = SymBotClient(auth, configure)
 
+    AsyncIMListenerImp.wait_seconds = AsyncRoomListenerImp.wait_seconds = args.wait
     datafeed_event_service = bot_client.get_async_datafeed_event_service()
     datafeed_event_service.add_im_listener(AsyncIMListenerImp(bot_client))
     datafeed_event_service.add_room_listener(AsyncRoomListenerImp(bot_client))
