@@ -53,6 +53,12 @@ class BotBase:
 
     # ------------------------------------------------------------------ identity
     @property
+    def feed_id(self) -> str | None:
+        """The datafeed being read (None before the first feed is open)."""
+        runner = getattr(self, "_runner", None)
+        return runner.machine.feed_id if runner is not None else None
+
+    @property
     def bot_user_id(self) -> int | None:
         user_id = self.session_info.get("id")
         return user_id if isinstance(user_id, int) else None

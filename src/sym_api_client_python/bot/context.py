@@ -17,9 +17,10 @@ logger = logging.getLogger("sym_api_client_python.bot")
 
 
 def to_messageml(content: Any) -> str:
-    """What ``reply`` sends: a full ``<messageML>`` document as is, a markup fragment
-    (``"<b>hi</b>"``) wrapped, plain text escaped then wrapped; objects with ``build()``
-    (forms, message builders) are built first."""
+    """What ``reply`` sends: a full ``<messageML>`` document as is; text containing well-formed
+    markup (``"<b>hi</b> there"``) wrapped in ``<messageML>``; any other text escaped, then
+    wrapped (so ``"a < b"`` arrives as typed). Objects with ``build()`` (forms, message
+    builders) are built first."""
     build = getattr(content, "build", None)
     if callable(build):
         content = build()
@@ -27,11 +28,21 @@ def to_messageml(content: Any) -> str:
     stripped = text.strip()
     if stripped.startswith("<messageML"):
         return stripped
-    if stripped.startswith("<") and stripped.endswith(">"):
-        return f"<messageML>{stripped}</messageML>"
+    if "<" in text and _is_markup(text):
+        return f"<messageML>{text}</messageML>"
     from ..messages.escape import escape_text
 
     return f"<messageML>{escape_text(text)}</messageML>"
+
+
+def _is_markup(text: str) -> bool:
+    from defusedxml.ElementTree import fromstring
+
+    try:
+        fromstring(f"<messageML>{text}</messageML>")
+    except Exception:  # not well-formed (or hostile): treat it as plain text
+        return False
+    return True
 
 
 class Context:

@@ -128,6 +128,12 @@ class AbstractDatafeedEventService:
             "SHAREDPOST": self.shared_post_handler,
         }
 
+    @property
+    def datafeed_id(self) -> str | None:
+        """The feed being read (None until the first feed is open)."""
+        runner = getattr(self, "_runner", None) or getattr(self, "_async_runner", None)
+        return runner.machine.feed_id if runner is not None else None
+
     # ------------------------------------------------------------------ lifecycle (sync)
     def start_datafeed(self) -> None:
         """Open (or reuse) the feed and handle events until :meth:`deactivate_datafeed`. Blocks."""

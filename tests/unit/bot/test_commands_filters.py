@@ -111,3 +111,5 @@ def test_reply_content_rules():
     assert to_messageml("a < b & c") == "<messageML>a &lt; b &amp; c</messageML>"
     assert to_messageml("<b>hi</b>") == "<messageML><b>hi</b></messageML>"
     assert to_messageml("<messageML>x</messageML>") == "<messageML>x</messageML>"
+    assert to_messageml("<b>hi</b> there") == "<messageML><b>hi</b> there</messageML>"
+    assert to_messageml("1 < 2 but <b>") == "<messageML>1 &lt; 2 but &lt;b&gt;</messageML>"
