@@ -18,6 +18,9 @@ Rules of this file (the reasons behind them are in docs/reliability.md):
    means redelivery, never loss. A new feed starts with an empty ackId.
 4. A 401 that escapes the client (its own single re-login failed) leads to ``Relogin`` and a
    retry of the same call; a failing re-login backs off like any transient error.
+5. Several processes of one bot share one v2 feed (the agent hands each event to one reader):
+   each reuses the first listed feed, and one that had to create a feed lists again so that
+   instances started at the same moment converge on the oldest feed.
 """
 
 from __future__ import annotations
@@ -66,7 +69,8 @@ class CreateFeed:
 
 @dataclass(frozen=True, slots=True)
 class DeleteFeed:
-    """v2: DELETE a feed; result: None. Only used by an explicit ``delete_feed`` request."""
+    """v2: DELETE a feed; result: None. Only for a feed this process just created and that lost
+    the race with another instance's feed (rule 5); never for a feed holding events."""
 
     feed_id: str
 
@@ -304,9 +308,21 @@ class DatafeedMachine:
             logger.info("reusing datafeed v2 %s", existing)
             self.feed_id = existing
             return
-        self.feed_id = yield from self._until_ok(CreateFeed())
+        created = yield from self._until_ok(CreateFeed())
         self.feeds_created += 1
-        logger.info("created datafeed v2 %s", self.feed_id)
+        self.feed_id = created
+        logger.info("created datafeed v2 %s", created)
+        # Rule 5: processes that started together may each have created a feed. The agent lists
+        # feeds oldest first, so all of them converge on the same one; a losing feed is deleted.
+        # Nothing is lost by that: every event is fanned out to all of the bot's feeds.
+        winner = pick_feed((yield from self._until_ok(ListFeeds())) or [], exclude=failed_id)
+        if winner is not None and winner != created:
+            logger.info("another instance opened datafeed %s first; sharing it", winner)
+            self.feed_id = winner
+            try:
+                yield DeleteFeed(created)
+            except Exception as exc:  # best effort: an unused feed expires on the agent anyway
+                logger.warning("could not delete the unused datafeed %s: %s", created, exc)
 
     def _until_ok(self, action: Action) -> Generator[Action, Any, Any]:
         while True:

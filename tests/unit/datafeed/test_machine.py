@@ -9,6 +9,7 @@ import pytest
 from sym_api_client_python.core.datafeed import (
     CreateFeed,
     DatafeedMachine,
+    DeleteFeed,
     Dispatch,
     FetchSessionInfo,
     ListFeeds,
@@ -39,7 +40,8 @@ def start_v2(machine: DatafeedMachine, feeds: list | None = None):
     action = flow.send(feeds or [])
     if not feeds:
         assert isinstance(action, CreateFeed)
-        action = flow.send("F1_f")
+        assert isinstance(flow.send("F1_f"), ListFeeds)
+        action = flow.send([{"id": "F1_f"}])
     assert isinstance(action, ReadFeed)
     return flow, action
 
@@ -108,7 +110,19 @@ def test_v2_feed_gone_opens_a_new_feed_with_an_empty_ack(error):
     flow.send(None)
     assert isinstance(flow.throw(error), ListFeeds)
     assert isinstance(flow.send([{"id": "F1_f"}]), CreateFeed)  # the failed id is not reused
-    assert flow.send("F2_f") == ReadFeed("F2_f", "")
+    assert isinstance(flow.send("F2_f"), ListFeeds)
+    assert flow.send([{"id": "F1_f"}, {"id": "F2_f"}]) == ReadFeed("F2_f", "")
+
+
+def test_v2_instances_that_created_feeds_together_converge_on_the_oldest():
+    machine = DatafeedMachine("v2")
+    flow = machine.run()
+    next(flow)
+    flow.send({"id": 1})
+    assert isinstance(flow.send([]), CreateFeed)
+    assert isinstance(flow.send("MINE_f"), ListFeeds)
+    assert flow.send([{"id": "OLDER_f"}, {"id": "MINE_f"}]) == DeleteFeed("MINE_f")
+    assert flow.throw(ServerError(500, "delete failed")) == ReadFeed("OLDER_f", "")  # best effort
 
 
 def test_unauthorized_relogins_then_retries():
