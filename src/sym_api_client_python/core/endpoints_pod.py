@@ -270,15 +270,9 @@ POD_ENDPOINTS: tuple[E, ...] = (
         response="SuccessResponse",
     ),
     E("streams.add_member_admin", "POST", "/pod/v1/admin/room/{id}/membership/add", body=JSON),
-    E("streams.create_im", "POST", "/pod/v1/im/create", body=JSON, response="StreamId", idempotent=False),
-    E(
-        "streams.create_im_admin",
-        "POST",
-        "/pod/v1/admin/im/create",
-        body=JSON,
-        response="StreamId",
-        idempotent=False,
-    ),
+    # IM creation returns the existing IM for the same members: safe to retry
+    E("streams.create_im", "POST", "/pod/v1/im/create", body=JSON, response="StreamId"),
+    E("streams.create_im_admin", "POST", "/pod/v1/admin/im/create", body=JSON, response="StreamId"),
     E(
         "streams.create_room",
         "POST",

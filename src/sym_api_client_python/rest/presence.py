@@ -60,7 +60,7 @@ class PresenceService(Service[D]):
     def create_feed(self) -> Plan[str]:
         """Create a presence feed; returns its id."""
         created = yield from call("presence.create_feed")
-        return created.id if created else ""
+        return created.id
 
     @operation
     def read_feed(self, feed_id: str) -> Plan[list[Presence]]:
@@ -70,4 +70,4 @@ class PresenceService(Service[D]):
     @operation
     def delete_feed(self, feed_id: str) -> Plan[str]:
         deleted = yield from call("presence.delete_feed", {"feedId": feed_id})
-        return deleted.id if deleted else feed_id
+        return deleted.id if deleted is not None else feed_id

@@ -38,15 +38,15 @@ class SuccessResponse(RestModel):
 
 
 class StringId(RestModel):
-    """``{"id": "..."}`` (presence feed create/delete)."""
+    """``{"id": "..."}`` (presence feed create/delete); an answer without ``id`` is an error."""
 
-    id: str | None = None
+    id: str
 
 
 class StreamId(RestModel):
-    """``Stream {id}``, the answer of IM/MIM creation."""
+    """``Stream {id}``, the answer of IM/MIM creation; an answer without ``id`` is an error."""
 
-    id: str | None = None
+    id: str
 
 
 # --- users ---------------------------------------------------------------------------------------
