@@ -336,6 +336,13 @@ class Emulator:
         )
         return result
 
+    def datafeeds(self, user: str | int) -> list[dict[str, Any]]:
+        """The datafeeds ``user`` has created (id, version 1|2, queuedEvents...)."""
+        result: list[dict[str, Any]] = self._call(
+            "GET", f"/_emulator/datafeeds?user={quote(str(user), safe='')}"
+        )
+        return result
+
     def add_fault(
         self,
         path: str,

@@ -261,6 +261,28 @@ async def submit_elements(request: Request) -> JSONResponse:
     return JSONResponse(event)
 
 
+# ---------------------------------------------------------------------------------------------- datafeeds
+async def list_datafeeds(request: Request) -> JSONResponse:
+    """The datafeeds of a user (``?user=`` username or id): lets tests wait until a bot listens."""
+    pod = get_pod(request)
+    user = _user_ref(pod, request.query_params.get("user", ""), "user")
+    feeds = pod.store.list_datafeeds(user["user_id"])
+    return JSONResponse(
+        [
+            {
+                "id": feed["feed_id"],
+                "version": feed["version"],
+                "userId": feed["user_id"],
+                "tag": feed["tag"],
+                "createdAt": feed["created_at"],
+                "lastReadAt": feed["last_read_at"],
+                "queuedEvents": pod.store.queued_event_count(feed["feed_id"]),
+            }
+            for feed in feeds
+        ]
+    )
+
+
 # ---------------------------------------------------------------------------------------------- faults
 async def add_fault(request: Request) -> JSONResponse:
     pod = get_pod(request)
@@ -314,6 +336,7 @@ routes = [
     Route("/_emulator/messages", post_message, methods=["POST"]),
     Route("/_emulator/streams/{stream_id}/messages", stream_messages, methods=["GET"]),
     Route("/_emulator/elements", submit_elements, methods=["POST"]),
+    Route("/_emulator/datafeeds", list_datafeeds, methods=["GET"]),
     Route("/_emulator/faults", add_fault, methods=["POST"]),
     Route("/_emulator/faults", list_faults, methods=["GET"]),
     Route("/_emulator/faults", clear_faults, methods=["DELETE"]),
