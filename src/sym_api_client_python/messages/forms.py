@@ -450,7 +450,7 @@ def dialog(
     """A button that opens a dialog, followed by the dialog (body may hold a Form's markup)."""
     _require_identifier(dialog_id, "dialog id", "dialog")
     opener = Fragment(
-        f'<ui-action action="open-dialog" target-id="{escape_attr(dialog_id)}">'
+        f'<ui-action trigger="click" action="open-dialog" target-id="{escape_attr(dialog_id)}">'
         f"{element('button', None, opener_label)}</ui-action>"
     )
     inner = element("title", None, title) + element("body", None, body)

@@ -4,7 +4,8 @@ Text follows what a reader sees: ``<br/>`` and block elements (``p``, ``div``, h
 items, table rows, cards) start new lines; line breaks and indentation in the markup source
 are formatting and read as a single space; spaces and tabs typed in the text are kept; in
 ``<pre>`` everything is kept. Entities read as their text (``@Jane Doe``, ``#tag``, ``$AAPL``).
-Table cells are separated by a tab. MessageML (our own output) is understood as well.
+Table cells are separated by a tab; form controls (their labels, options, default values) each
+take a line. MessageML (our own output) is understood as well.
 """
 
 from __future__ import annotations
@@ -41,6 +42,9 @@ _BLOCK_TAGS = frozenset(
         "messageML", "div", "p", "h1", "h2", "h3", "h4", "h5", "h6", "ul", "ol", "li",
         "table", "thead", "tbody", "tfoot", "tr", "pre", "blockquote", "hr", "card",
         "header", "body", "expandable-card", "form", "dialog", "title", "footer",
+        # each form control sits on its own line for a reader
+        "text-field", "textarea", "checkbox", "radio", "select", "option", "button", "person-selector",
+        "date-picker", "time-picker", "timezone-picker", "country-selector", "room-selector",
     }
 )  # fmt: skip
 # A run of whitespace that contains a newline is source formatting, not content.

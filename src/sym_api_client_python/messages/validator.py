@@ -275,6 +275,9 @@ class _Checker:
         action = element.get("action")
         if action != "open-dialog":
             raise MessageMLError(f'action must be "open-dialog", got {action!r}', element="ui-action")
+        trigger = element.get("trigger", "click")
+        if trigger != "click":
+            raise MessageMLError(f'trigger must be "click", got {trigger!r}', element="ui-action")
         target = element.get("target-id")
         if not target:
             raise MessageMLError("target-id is required", element="ui-action")

@@ -82,7 +82,10 @@ class TestFormBuilder:
             .build()
         )
         validate_messageml(message)
-        assert '<ui-action action="open-dialog" target-id="d1"><button>Open</button></ui-action>' in message
+        assert (
+            '<ui-action trigger="click" action="open-dialog" target-id="d1"><button>Open</button></ui-action>'
+            in message
+        )
 
     def test_id_and_values_are_escaped(self) -> None:
         messageml = Form('a"b').text_field("n", placeholder='"><script>').button("go", "Go").build()

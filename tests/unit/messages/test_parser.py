@@ -69,6 +69,15 @@ class TestText:
             == "Todo:\na\nb\ndone"
         )
 
+    def test_form_controls_are_lines(self) -> None:
+        source = (
+            '<messageML><form id="f">Order<text-field name="q">10</text-field>'
+            '<checkbox name="c">Agree</checkbox>'
+            '<select name="s"><option value="a">A</option><option value="b">B</option></select>'
+            '<button name="go">Send</button></form></messageML>'
+        )
+        assert parse_message(source).text == "Order\n10\nAgree\nA\nB\nSend"
+
     def test_bytes_input(self) -> None:
         assert parse_message("<p>caf\xe9</p>".encode()).text == "caf\xe9"
 

@@ -100,6 +100,13 @@ INVALID = [
         "ui-action",
         "open-dialog",
     ),
+    (
+        '<messageML><ui-action trigger="hover" action="open-dialog" target-id="d">'
+        "<button>o</button></ui-action>"
+        '<dialog id="d"><title>t</title><body>b</body></dialog></messageML>',
+        "ui-action",
+        "trigger",
+    ),
     ("<messageML>${x}</messageML>", None, "Freemarker"),
     ("<messageML>#{x}</messageML>", None, "Freemarker"),
 ]
