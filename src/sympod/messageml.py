@@ -293,7 +293,9 @@ class _Converter:
             raise MessageMLError("Invalid MessageML: <a href> must not use the javascript: scheme")
         converted = Element(tag, attributes)
         self._convert_children(
-            element, converted, (inside_form or tag == "form", inside_dialog or tag == "dialog")
+            element,
+            converted,
+            (inside_form or tag in ("form", "ui-action"), inside_dialog or tag == "dialog"),
         )
         return converted
 

@@ -75,9 +75,11 @@ def check_form(form: Element) -> None:
     form_id = form.get("id")
     if not form_id:
         raise ElementsRuleError("<form> requires an 'id' attribute")
+    # a button wrapped in <ui-action> opens a dialog: it submits nothing, so needs no name
+    dialog_openers = {button for wrapper in form.iter("ui-action") for button in wrapper.iter("button")}
     action_buttons = 0
     for child in form.iter():
-        if child is form:
+        if child is form or child in dialog_openers:
             continue
         if child.tag == "form":
             raise ElementsRuleError(f"<form id='{form_id}'> cannot contain another <form>")
@@ -100,7 +102,10 @@ def check_form(form: Element) -> None:
 
 
 def check_input_placement(element: Element, inside_form: bool, inside_dialog: bool) -> None:
-    """Inputs and buttons only make sense in a form (or a dialog, whose body may hold a form)."""
+    """Inputs and buttons only make sense in a form (or a dialog, whose body may hold a form).
+
+    Buttons wrapped in ``<ui-action>`` (dialog openers) are allowed anywhere: the converter does not
+    check the children of a ``<ui-action>`` against this rule."""
     if (element.tag in FORM_INPUT_TAGS or element.tag == "button") and not inside_form:
         raise ElementsRuleError(f"Element '{element.tag}' can only be a inner child of <form>")
     if element.tag in ("title", "footer") and not inside_dialog:

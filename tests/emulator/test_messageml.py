@@ -100,6 +100,22 @@ def test_form_is_kept_as_elements_without_paragraph() -> None:
     assert result.form_ids == ["order"]
 
 
+def test_dialog_opener_buttons_need_no_form_or_name() -> None:
+    message = (
+        '<messageML><ui-action action="open-dialog" target-id="d1"><button>Open</button></ui-action>'
+        '<dialog id="d1"><title>T</title><body><form id="f"><text-field name="t"/>'
+        '<ui-action action="open-dialog" target-id="d1"><button>Again</button></ui-action>'
+        '<button name="go">Go</button></form></body><footer>F</footer></dialog></messageML>'
+    )
+    html = convert(message).presentation_ml
+    assert '<ui-action action="open-dialog" target-id="d1"><button>Open</button></ui-action>' in html
+    assert '<dialog id="d1"><title>T</title>' in html
+    with pytest.raises(MessageMLError, match="<dialog> requires an 'id'"):
+        convert("<messageML><dialog><title>T</title></dialog></messageML>")
+    with pytest.raises(MessageMLError, match="'title' can only be a inner child of <dialog>"):
+        convert("<messageML><title>T</title></messageML>")
+
+
 def test_card_expandable_card_chime_and_table() -> None:
     result = convert(
         '<messageML><card accent="tempo-bg-color--blue"><header>H</header><body>B</body></card>'

@@ -33,7 +33,7 @@ def test_v3_users_lists_with_errors(world: World) -> None:
     ids = f"{world.alice_user['userId']},{world.bob_user['userId']},123"
     result = world.bot.call("GET", f"/pod/v3/users?uid={ids}&local=false").json
     assert [user["username"] for user in result["users"]] == ["alice", "bob"]
-    assert result["errors"] == [{"error": "invalid.format", "uid": "123"}]
+    assert result["errors"] == [{"error": "invalid.format", "id": "123"}]
     by_email = world.bot.call("GET", "/pod/v3/users?email=bob@example.com,alice@example.com").json
     assert [user["username"] for user in by_email["users"]] == ["bob", "alice"]
     by_name = world.bot.call("GET", "/pod/v3/users?username=alice&active=true").json

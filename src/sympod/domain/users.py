@@ -141,7 +141,9 @@ def find_many(
         if row is not None and (active is None or bool(row["active"]) == active):
             users.append(user_v2(row))
         else:
-            errors.append({"error": "invalid.format" if row is None else "user.inactive", kind: value})
+            # UserError names the value under "id" or "email" (usernames keep their own key)
+            key = "id" if kind == "uid" else kind
+            errors.append({"error": "invalid.format" if row is None else "user.inactive", key: value})
     result: dict[str, Any] = {"users": users}
     if errors:
         result["errors"] = errors
