@@ -1,6 +1,10 @@
 from __future__ import annotations
 
+import base64
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from sym_api_client_python.core.endpoints import (
     ENDPOINTS,
@@ -79,3 +83,19 @@ def test_endpoint_metadata() -> None:
     assert send.body is BodyKind.MULTIPART and not send.idempotent and send.path_params == ("sid",)
     assert endpoint("messages.list_v1").deprecated
     assert Endpoint("x.y", "GET", "/pod/v1/{a}/b/{c}").path_params == ("a", "c")
+
+
+@given(raw=st.binary(min_size=1, max_size=40))
+def test_both_base64_alphabets_give_the_same_path(raw: bytes) -> None:
+    standard = base64.b64encode(raw).decode()
+    url_safe = base64.urlsafe_b64encode(raw).decode().rstrip("=")
+    entry = endpoint("streams.get_info")
+    assert entry.format_path({"sid": standard}) == entry.format_path({"sid": url_safe})
+    assert to_url_safe_id(to_url_safe_id(standard)) == url_safe
+
+
+@given(value=st.text(min_size=1, max_size=30))
+def test_path_values_never_escape_their_segment(value: str) -> None:
+    path = endpoint("signals.get").format_path({"id": value})
+    assert path.startswith("/agent/v1/signals/") and path.endswith("/get")
+    assert path.count("/") == 5
