@@ -108,8 +108,7 @@ class _TextWalker:
 
     def __init__(self, entities: Mapping[str, Any]) -> None:
         self.entities = entities
-        self.parts: list[str] = []
-        self.last = ""  # last character emitted
+        self.parts: list[str] = []  # never holds an empty string
         self.pending_newline = False
         self.pending_space = False
         self.pre_depth = 0
@@ -120,10 +119,9 @@ class _TextWalker:
         self.emojis: list[Emoji] = []
         self.tables: list[list[list[str]]] = []
         self.has_chime = False
-        # where the command starts: after leading mentions and whitespace
+        # index in parts where the command starts: after leading mentions and whitespace
         self.command_start = 0
         self.only_mentions_so_far = True
-        self.length = 0
         self._link_starts: dict[int, int] = {}
         self._cell_starts: dict[int, int] = {}
 
@@ -131,24 +129,23 @@ class _TextWalker:
     def _emit(self, chunk: str) -> None:
         if not chunk:
             return
-        if self.length:
-            if self.pending_newline and self.last != "\n":
-                self._append("\n")
-            elif self.pending_space and self.last not in (" ", "\t", "\n") and chunk[0] not in " \t\n":
-                self._append(" ")
+        parts = self.parts
+        if parts and (self.pending_newline or self.pending_space):
+            last = parts[-1][-1]
+            if self.pending_newline:
+                if last != "\n":
+                    parts.append("\n")
+            elif last not in " \t\n" and chunk[0] not in " \t\n":
+                parts.append(" ")
         self.pending_newline = self.pending_space = False
-        self._append(chunk)
-
-    def _append(self, chunk: str) -> None:
-        self.parts.append(chunk)
-        self.length += len(chunk)
-        self.last = chunk[-1]
+        parts.append(chunk)
 
     def _line_break(self) -> None:
-        if self.pending_newline and self.length and self.last != "\n":
-            self._append("\n")
+        parts = self.parts
+        if self.pending_newline and parts and parts[-1][-1] != "\n":
+            parts.append("\n")
         self.pending_newline = self.pending_space = False
-        self._append("\n")
+        parts.append("\n")
 
     def _text(self, text: str) -> None:
         if not text:
@@ -168,23 +165,27 @@ class _TextWalker:
 
     # -- traversal ----------------------------------------------------------------------
     def walk(self, root: Element) -> None:
-        stack: list[tuple[Element, bool]] = [(root, False)]
+        stack: list[tuple[Element, str, bool]] = [(root, local_name(root.tag), False)]
+        push, pop = stack.append, stack.pop
         while stack:
-            element, closing = stack.pop()
+            element, tag, closing = pop()
             if closing:
-                self._close(element)
-            elif self._open(element):
-                stack.append((element, True))
+                self._close(element, tag)
+            elif self._open(element, tag):
+                push((element, tag, True))
                 if element.text:
                     self._text(element.text)
-                stack.extend((child, False) for child in reversed(element))
+                for child in reversed(element):
+                    child_tag = child.tag
+                    if child_tag.__class__ is not str or child_tag[:1] == "{":
+                        child_tag = local_name(child_tag)
+                    push((child, child_tag, False))
                 continue
             if element.tail:
                 self._text(element.tail)
 
-    def _open(self, element: Element) -> bool:
+    def _open(self, element: Element, tag: str) -> bool:
         """Handle a start tag; False means the element was consumed whole (no children walk)."""
-        tag = local_name(element.tag)
         if tag in _BLOCK_TAGS:
             self.pending_newline = True
             if tag == "pre":
@@ -226,8 +227,7 @@ class _TextWalker:
             return False
         return True
 
-    def _close(self, element: Element) -> None:
-        tag = local_name(element.tag)
+    def _close(self, element: Element, tag: str) -> None:
         if tag in _BLOCK_TAGS:
             self.pending_newline = True
             if tag == "pre":
@@ -249,7 +249,7 @@ class _TextWalker:
     def _emit_entity_text(self, text: str, *, is_mention: bool = False) -> None:
         self._emit(text)
         if is_mention and self.only_mentions_so_far:
-            self.command_start = self.length
+            self.command_start = len(self.parts)
         elif not is_mention:
             self.only_mentions_so_far = False
 
@@ -267,8 +267,19 @@ class _TextWalker:
             self.emojis.append(Emoji(shortcode, unicode))
             self._emit_entity_text(stripped or unicode or f":{shortcode}:")
             return True
+        # fast paths for the declared kinds; then classify by id type or displayed prefix
+        if kind == MENTION_ENTITY:
+            user_id = entity_id_value(entity, MENTION_ID_TYPE)
+            self.mentions.append(Mention(as_user_id(user_id), stripped.removeprefix("@")))
+            self._emit_entity_text(stripped, is_mention=True)
+            return True
+        if kind == HASHTAG_ENTITY:
+            hashtag = entity_id_value(entity, HASHTAG_ID_TYPE)
+            self.hashtags.append(hashtag if hashtag is not None else stripped.removeprefix("#"))
+            self._emit_entity_text(stripped)
+            return True
         user_id = entity_id_value(entity, MENTION_ID_TYPE)
-        if kind == MENTION_ENTITY or user_id is not None or (entity is None and stripped.startswith("@")):
+        if user_id is not None or (entity is None and stripped.startswith("@")):
             self.mentions.append(Mention(as_user_id(user_id), stripped.removeprefix("@")))
             self._emit_entity_text(stripped, is_mention=True)
             return True
@@ -303,7 +314,7 @@ class _TextWalker:
         text = "".join(self.parts)
         command: str | None = None
         args: tuple[str, ...] = ()
-        tokens = text[self.command_start :].split()
+        tokens = "".join(self.parts[self.command_start :]).split()
         if tokens and tokens[0].startswith("/") and len(tokens[0]) > 1:
             command, args = tokens[0], tuple(tokens[1:])
         return ParsedMessage(
