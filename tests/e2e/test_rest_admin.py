@@ -177,7 +177,21 @@ def test_legacy_admin_client(pod: Any, legacy_admin: SymBotClient) -> None:
         }
     )
     assert imported[0]["messageId"]
+    again = messages.import_message(
+        {
+            "message": "<messageML>older</messageML>",
+            "format": "MESSAGEML",
+            "intendedMessageTimestamp": 1_500_000_000_000,
+            "intendedMessageFromUserId": amy["userId"],
+            "originatingSystemId": "legacy",
+            "streamId": im,
+        }
+    )
+    assert again[0]["messageId"]
     assert client.suppress_message(message["messageId"])["suppressed"] is True
+    presence = legacy_admin.get_presence_client()
+    assert presence.set_user_presence(amy["userId"], "BUSY")["category"] == "BUSY"
+    assert presence.get_user_status(amy["userId"])["category"] == "BUSY"
     assert messages.suppress_message(imported[0]["messageId"])["suppressed"] is True
 
 

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -11,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from sym_api_client_python.client import SyncApiClient
 from sym_api_client_python.clients.api_client import APIClient
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
 from sym_api_client_python.core.errors import ApiError
+from sym_api_client_python.rest import SyncServices
 
 
 def legacy_bot(config_path: Path) -> SymBotClient:
@@ -26,6 +29,19 @@ def legacy_bot(config_path: Path) -> SymBotClient:
     auth = SymBotRSAAuth(config)
     auth.authenticate()
     return SymBotClient(auth, config)
+
+
+@contextlib.contextmanager
+def other_bot(pod: Any, bot_config_file: Path, username: str, folder: Path) -> Iterator[SyncServices]:
+    """Services acting as another (bot) user of the emulator, to play the other side."""
+    user = pod.create_user(username, bot=True)
+    (folder / f"{username}.pem").write_text(user["privateKey"])
+    config = json.loads(bot_config_file.read_text())
+    config.update(botUsername=username, botPrivateKeyPath=str(folder), botPrivateKeyName=f"{username}.pem")
+    path = folder / f"{username}.json"
+    path.write_text(json.dumps(config))
+    with SyncApiClient.from_config(path) as client:
+        yield SyncServices(client)
 
 
 @pytest.fixture
@@ -131,18 +147,28 @@ def test_user_client(pod: Any, bot: SymBotClient) -> None:
     assert users.get_session_user()["username"] == "bot"
 
 
-def test_connections_presence_signals_health(pod: Any, bot: SymBotClient) -> None:
+def test_connections_presence_signals_health(
+    pod: Any, bot: SymBotClient, bot_config_file: Path, tmp_path: Path
+) -> None:
     frank = pod.create_user("frank")
     connections = bot.get_connections_client()
     assert connections.create_connection(frank["userId"])["userId"] == frank["userId"]
-    assert connections.get_connection(frank["userId"])["status"]
+    assert connections.get_connection(frank["userId"])["status"] == "PENDING_OUTGOING"
     assert frank["userId"] in [c["userId"] for c in connections.list_connections("ALL")]
-    with pytest.raises(ApiError):  # frank never asked: nothing to accept/reject/remove
-        connections.accept_connection(frank["userId"])
-    with pytest.raises(ApiError):
-        connections.reject_connection(frank["userId"])
-    with pytest.raises(ApiError):
-        connections.remove_connection(frank["userId"])
+    me = bot.get_bot_user_info()["id"]
+    with (
+        other_bot(pod, bot_config_file, "gus", tmp_path) as gus,
+        other_bot(pod, bot_config_file, "hal", tmp_path) as hal,
+    ):
+        gus.connections.create(me)
+        hal.connections.create(me)
+        incoming = connections.list_connections("PENDING_INCOMING")
+        assert {c["userId"] for c in incoming} >= {gus.session.get().id, hal.session.get().id}
+        assert connections.accept_connection(gus.session.get().id)["status"] == "ACCEPTED"
+        assert connections.reject_connection(hal.session.get().id)["status"] == "REJECTED"
+        connections.remove_connection(gus.session.get().id)
+        with pytest.raises(ApiError):  # removed: nothing left to remove
+            connections.remove_connection(gus.session.get().id)
 
     presence = bot.get_presence_client()
     assert presence.set_presence("AWAY")["category"] == "AWAY"

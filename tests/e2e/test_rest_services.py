@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from collections.abc import AsyncIterator, Iterator
 from pathlib import Path
@@ -32,6 +33,19 @@ async def aservices(pod: Any, bot_config_file: Path) -> AsyncIterator[AsyncServi
         yield AsyncServices(client)
     finally:
         await client.close()
+
+
+@contextlib.contextmanager
+def peer(pod: Any, bot_config_file: Path, username: str, folder: Path) -> Iterator[SyncServices]:
+    """Services acting as another (bot) user of the emulator, to play the other side."""
+    user = pod.create_user(username, bot=True)
+    (folder / f"{username}.pem").write_text(user["privateKey"])
+    config = json.loads(bot_config_file.read_text())
+    config.update(botUsername=username, botPrivateKeyPath=str(folder), botPrivateKeyName=f"{username}.pem")
+    path = folder / f"{username}.json"
+    path.write_text(json.dumps(config))
+    with SyncApiClient.from_config(path) as client:
+        yield SyncServices(client)
 
 
 def _user(pod: Any, name: str) -> dict[str, Any]:
@@ -138,7 +152,9 @@ def test_rooms_members_and_lists(pod: Any, services: SyncServices) -> None:
     assert len(blast.messages) == 2
 
 
-def test_connections_signals_presence_health(pod: Any, services: SyncServices) -> None:
+def test_connections_signals_presence_health(
+    pod: Any, services: SyncServices, bot_config_file: Path, tmp_path: Path
+) -> None:
     frank = _user(pod, "frank")
     created = services.connections.create(frank["userId"])
     assert created.status in ("PENDING_OUTGOING", "ACCEPTED")
@@ -146,6 +162,18 @@ def test_connections_signals_presence_health(pod: Any, services: SyncServices) -
     assert frank["userId"] in [c.user_id for c in services.connections.list("ALL")]
     with pytest.raises(BadRequestError, match="not connected"):  # only accepted connections can be removed
         services.connections.remove(frank["userId"])
+    me = services.session.get().id
+    assert me is not None
+    with peer(pod, bot_config_file, "ian", tmp_path) as ian, peer(pod, bot_config_file, "jo", tmp_path) as jo:
+        ian_id, jo_id = ian.session.get().id, jo.session.get().id
+        ian.connections.create(me)
+        jo.connections.create(me)
+        pending = services.connections.list("PENDING_INCOMING", user_ids=[ian_id, jo_id])  # type: ignore[list-item]
+        assert {c.user_id for c in pending} == {ian_id, jo_id}
+        assert services.connections.accept(ian_id).status == "ACCEPTED"  # type: ignore[arg-type]
+        assert services.connections.reject(jo_id).status == "REJECTED"  # type: ignore[arg-type]
+        assert ian.connections.get(me).status == "ACCEPTED"
+        services.connections.remove(ian_id)  # type: ignore[arg-type]
 
     signal = services.signals.create(name="deals", query="HASHTAG:deal", visible_on_profile=False)
     assert signal.id and services.signals.get(signal.id).name == "deals"
