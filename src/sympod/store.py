@@ -235,7 +235,7 @@ def dumps(value: Any) -> str:
 
 
 def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:
-    return {column[0]: value for column, value in zip(cursor.description, row, strict=True)}
+    return dict(zip([column[0] for column in cursor.description], row, strict=True))
 
 
 class Store:

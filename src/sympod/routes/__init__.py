@@ -1,8 +1,8 @@
 """Route modules of the emulator.
 
 Every module in this package that defines ``routes: list[starlette.routing.Route]`` is
-registered by :func:`sympod.app.create_app` (discovered with ``pkgutil``; modules in
-``FIRST`` go first, the others in name order). Paths are absolute (``/pod/v2/sessioninfo``),
+registered by :func:`sympod.app.create_app` (discovered with ``pkgutil``, ordered by
+``_ORDER``). Paths are absolute (``/pod/v2/sessioninfo``) and must not be served by two modules;
 trailing slashes are stripped before routing.
 """
 
@@ -14,14 +14,23 @@ from types import ModuleType
 
 from starlette.routing import BaseRoute
 
-# routes that must win over catch-alls defined elsewhere (control API, auth)
-FIRST = ("control", "login")
+# Starlette tries routes in order, one regex each, and no two modules share a path: the hot paths
+# (agent messages and datafeeds, pod) go first, the control API and the chat page last.
+_ORDER = ("agent_", "login", "pod_", "control", "chat")
+
+
+def _rank(name: str) -> tuple[int, str]:
+    for index, prefix in enumerate(_ORDER):
+        if name.startswith(prefix):
+            return index, name
+    return len(_ORDER), name
 
 
 def route_modules() -> list[ModuleType]:
-    names = sorted(info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_"))
-    ordered = [name for name in FIRST if name in names] + [name for name in names if name not in FIRST]
-    return [importlib.import_module(f"{__name__}.{name}") for name in ordered]
+    names = sorted(
+        (info.name for info in pkgutil.iter_modules(__path__) if not info.name.startswith("_")), key=_rank
+    )
+    return [importlib.import_module(f"{__name__}.{name}") for name in names]
 
 
 def collect_routes() -> list[BaseRoute]:
