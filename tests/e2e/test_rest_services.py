@@ -251,3 +251,25 @@ def test_update_search_and_generic_table_methods(pod: Any, services: SyncService
     services.streams.update_im(im, body={"pinnedMessageId": sent.message_id})
     pinned = services.call("streams.get_im_info", im).v1_im_attributes["pinnedMessageId"]
     assert pinned == sent.message_id
+
+
+def test_raw_datafeed_logins_and_pod_certificate(pod: Any, services: SyncServices) -> None:
+    kai = _user(pod, "kai")
+    im = services.streams.create_im(kai["userId"]).id
+    feed = services.datafeed.create(body={})
+    assert feed["id"] in [f["id"] for f in services.datafeed.list()]
+    pod.send_message("kai", "event for the feed", stream_id=im)
+    batch = services.datafeed.read(feed["id"], body={"ackId": ""})
+    assert any(e["type"] == "MESSAGESENT" for e in batch["events"]) and batch["ackId"]
+    services.datafeed.delete(feed["id"])
+    assert feed["id"] not in [f["id"] for f in services.datafeed.list()]
+    v1_feed = services.datafeed.create_v4()
+    pod.send_message("kai", "event for the v1 feed", stream_id=im)
+    assert any(e["type"] == "MESSAGESENT" for e in services.datafeed.read_v4(v1_feed["id"]))
+
+    # the login operations are unauthenticated table entries: no token is attached to them
+    client = services.requester
+    jwt = client.login_flow.create_jwt()  # type: ignore[attr-defined]
+    assert services.session.login(body={"token": jwt})["token"]
+    assert services.session.login_key_manager(body={"token": client.login_flow.create_jwt()})["token"]  # type: ignore[attr-defined]
+    assert services.health.get_pod_certificate()["certificate"].startswith("-----BEGIN CERTIFICATE-----")

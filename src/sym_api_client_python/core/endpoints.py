@@ -98,6 +98,8 @@ class Endpoint:
     pagination: Pagination = Pagination.NONE
     deprecated: bool = False
     idempotent: bool = True
+    #: False for the logins themselves: no session token is attached (nor fetched first)
+    authenticated: bool = True
     component: Component = field(init=False)
     path_params: tuple[str, ...] = field(init=False)
 
@@ -173,6 +175,7 @@ class Endpoint:
             multipart=multipart,
             headers=headers,
             timeout=timeout,
+            authenticated=self.authenticated,
             idempotent=self.idempotent,
         )
 

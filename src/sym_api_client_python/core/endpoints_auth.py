@@ -10,6 +10,8 @@ One line per operation, sorted by name. See :mod:`.endpoints` for the meaning of
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .endpoints import BodyKind, Pagination
 from .endpoints import Endpoint as E
 
@@ -22,7 +24,7 @@ SKIP_LIMIT, CURSOR, PAGE, NEXT, OFFSET = (
     Pagination.OFFSET,
 )
 
-AUTH_ENDPOINTS: tuple[E, ...] = (
+_ENTRIES: tuple[E, ...] = (
     E("session.authenticate_app", "POST", "/login/pubkey/app/authenticate", body=JSON, idempotent=False),
     E(
         "session.authenticate_app_certificate",
@@ -80,4 +82,29 @@ AUTH_ENDPOINTS: tuple[E, ...] = (
     E("session.logout_certificate", "POST", "/sessionauth/v1/logout"),
     E("session.login_key_manager", "POST", "/relay/pubkey/authenticate", body=JSON, idempotent=False),
     E("session.login_key_manager_certificate", "POST", "/keyauth/v1/authenticate", idempotent=False),
+)
+
+#: The logins: they create the tokens, so none is attached to them. (The OBO logins take the
+#: *app's* session token, which the caller passes as a header.)
+UNAUTHENTICATED = frozenset(
+    {
+        "session.login",
+        "session.login_key_manager",
+        "session.login_certificate",
+        "session.login_key_manager_certificate",
+        "session.authenticate_app",
+        "session.authenticate_app_certificate",
+        "session.authenticate_extension_app",
+        "session.authenticate_extension_app_certificate",
+        "session.authenticate_obo_by_user_id",
+        "session.authenticate_obo_by_user_id_certificate",
+        "session.authenticate_obo_by_username",
+        "session.authenticate_obo_by_username_certificate",
+        "session.get_idm_keys",
+        "session.get_app_pod_certificate",
+    }
+)
+
+AUTH_ENDPOINTS: tuple[E, ...] = tuple(
+    replace(entry, authenticated=False) if entry.name in UNAUTHENTICATED else entry for entry in _ENTRIES
 )

@@ -13,7 +13,7 @@ parameters, ``body=`` JSON). ``services.call("admin.list_ib_groups")`` reaches a
 
 from __future__ import annotations
 
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Mapping
 from typing import Any, Generic
 
 from ..core.http import AsyncRequester, SyncRequester
@@ -76,9 +76,16 @@ class SyncServices(_Services[SyncDriver]):
         super().__init__(SyncDriver(requester))
         self.requester = requester
 
-    def call(self, name: str, *path_args: Any, body: Any = None, **query: Any) -> Any:
+    def call(
+        self,
+        name: str,
+        *path_args: Any,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **query: Any,
+    ) -> Any:
         """Call any endpoint-table entry by ``"service.method"`` name."""
-        return self._driver.run(call_plan(name, *path_args, body=body, **query))
+        return self._driver.run(call_plan(name, *path_args, body=body, headers=headers, **query))
 
 
 class AsyncServices(_Services[AsyncDriver]):
@@ -88,9 +95,16 @@ class AsyncServices(_Services[AsyncDriver]):
         super().__init__(AsyncDriver(requester))
         self.requester = requester
 
-    def call(self, name: str, *path_args: Any, body: Any = None, **query: Any) -> Awaitable[Any]:
+    def call(
+        self,
+        name: str,
+        *path_args: Any,
+        body: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **query: Any,
+    ) -> Awaitable[Any]:
         """Call any endpoint-table entry by ``"service.method"`` name."""
-        return self._driver.run(call_plan(name, *path_args, body=body, **query))
+        return self._driver.run(call_plan(name, *path_args, body=body, headers=headers, **query))
 
 
 __all__ = [

@@ -296,10 +296,11 @@ def generic_plan(
     *,
     body: Any = None,
     multipart: Any = None,
+    headers: Mapping[str, str] | None = None,
     query: Mapping[str, Any] | None = None,
 ) -> Plan[Any]:
     """The plan of any table entry: positional path values in template order, query parameters
-    by spec name or snake_case, a JSON ``body`` or ``multipart`` parts."""
+    by spec name or snake_case, a JSON ``body`` or ``multipart`` parts, extra ``headers``."""
     if len(path_args) != len(entry.path_params):
         expected = ", ".join(entry.path_params) or "none"
         raise TypeError(
@@ -314,14 +315,22 @@ def generic_plan(
         params=params,
         json=to_json(body),
         multipart=multipart,
+        headers=headers,
     )
     response = yield request
     return decode(response, entry.response)
 
 
 def _generic_operation(entry: Endpoint) -> Operation[..., Any]:
-    def plan(self: Any, *path_args: Any, body: Any = None, multipart: Any = None, **query: Any) -> Plan[Any]:
-        return generic_plan(entry, path_args, body=body, multipart=multipart, query=query)
+    def plan(
+        self: Any,
+        *path_args: Any,
+        body: Any = None,
+        multipart: Any = None,
+        headers: Mapping[str, str] | None = None,
+        **query: Any,
+    ) -> Plan[Any]:
+        return generic_plan(entry, path_args, body=body, multipart=multipart, headers=headers, query=query)
 
     summary = f"{entry.method} {entry.path}"
     if entry.deprecated:
@@ -338,10 +347,16 @@ def _generic_operation(entry: Endpoint) -> Operation[..., Any]:
 
 
 def call_plan(
-    entry_name: str, *path_args: Any, body: Any = None, multipart: Any = None, **query: Any
+    entry_name: str,
+    *path_args: Any,
+    body: Any = None,
+    multipart: Any = None,
+    headers: Mapping[str, str] | None = None,
+    **query: Any,
 ) -> Plan[Any]:
     """Plan of any table entry by name (used by ``SyncServices.call`` / ``AsyncServices.call``)."""
-    return generic_plan(endpoint(entry_name), path_args, body=body, multipart=multipart, query=query)
+    entry = endpoint(entry_name)
+    return generic_plan(entry, path_args, body=body, multipart=multipart, headers=headers, query=query)
 
 
 _FROM_TABLE: Any = object()
