@@ -277,6 +277,8 @@ class SymBotClient(APIClient):
             multipart=multipart,
             headers=headers or None,
             timeout=kwargs.get("timeout"),
+            # the login hosts issue tokens: never attach (or first fetch) tokens for them
+            authenticated=component in (Component.POD, Component.AGENT),
         )
 
     def execute_rest_call(self, method: str, path: str, **kwargs: Any) -> Any:

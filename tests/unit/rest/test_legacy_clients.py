@@ -147,3 +147,9 @@ def test_execute_rest_call_accepts_json_text_as_data() -> None:
     assert fake.last.json == [1, 2]
     with pytest.raises(TypeError, match="must be JSON"):
         bot_with(fake).execute_rest_call("POST", "/pod/v1/im/create", data="not json")
+
+
+def test_execute_rest_call_to_login_hosts_is_unauthenticated() -> None:
+    fake = FakeRequester({"token": "t"})
+    bot_with(fake).execute_rest_call("POST", "/login/pubkey/authenticate", json={"token": "jwt"})
+    assert not fake.last.authenticated and fake.last.component is Component.SESSION_AUTH
