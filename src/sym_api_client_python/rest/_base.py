@@ -186,7 +186,11 @@ def operation(plan_fn: Callable[Concatenate[Any, P], Plan[T]]) -> Operation[P, T
 class Paginated(Generic[T]):
     """Descriptor for ``iter_*`` methods: an iterator (sync) or async iterator (async) over every
     item of a skip/limit paginated call. The decorated function takes the call's arguments and
-    returns the page function ``page(skip, limit) -> Plan[list[T]]``."""
+    returns the page function ``page(skip, limit) -> Plan[list[T]]``.
+
+    The bound method takes ``chunk_size`` (items per request, default 100; keep it within the
+    server's page limit, since a short page ends the iteration) and ``max_items`` (stop after
+    that many). Pages are fetched lazily, as the caller consumes items."""
 
     def __init__(self, factory: Callable[..., PageFn[T]]) -> None:
         self.factory = factory
