@@ -3,10 +3,14 @@
     python -m benchmarks.emulator_throughput [--quick] [--repeats N]
 
 Figures (each server in its own process, the load generator in this one, 127.0.0.1 only):
-- ``message_create_per_s``: messages/s accepted by ``POST /agent/v4/stream/{sid}/message/create``
-  (multipart, as the SDKs send it) from 10 concurrent aiohttp senders, over HTTP and HTTPS;
-- ``baseline_insert_per_s``: the same load on a bare Starlette route that inserts the body into
-  SQLite (WAL, synchronous=NORMAL) on uvicorn + httptools + uvloop: the ceiling of this stack;
+- ``message_create.{http,https}_per_s``: messages/s accepted by
+  ``POST /agent/v4/stream/{sid}/message/create`` (multipart, as the SDKs send it) from 10
+  concurrent aiohttp senders, over HTTP and HTTPS;
+- ``baseline_insert_per_s``: the same load (same multipart body) on a bare Starlette route that
+  inserts the body into SQLite (WAL, synchronous=NORMAL) on uvicorn + httptools + uvloop: the
+  ceiling of this stack;
+- ``server_cpu_us_per_request``: server CPU time per request (Linux), which other load on the
+  machine barely moves, unlike the rates;
 - ``datafeed_latency_ms`` p50/p99: from the start of a message post to the return of the v2 read
   that carries it (the reader is already long-polling).
 ``run()`` returns these as a dict (the benchmark harness flattens it); repeats give the median.
@@ -47,6 +51,14 @@ class Server:
             self.process.kill()
             raise RuntimeError(f"server did not start: {line!r}")
         self.url = line[len(READY_PREFIX) :].strip()
+
+    def cpu_seconds(self) -> float | None:
+        """CPU time the server process has used (Linux /proc), to compare servers on a busy machine."""
+        try:
+            fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            return None
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def stop(self) -> None:
         self.process.terminate()
@@ -89,8 +101,8 @@ def _baseline_server() -> None:
 
 
 # ------------------------------------------------------------------------------------------ load
-async def _load(duration_s: float, send_one: Callable[[], Awaitable[bool]]) -> tuple[float, int]:
-    """Run CONCURRENCY senders for ``duration_s``; returns (successes per second, errors)."""
+async def _load(duration_s: float, send_one: Callable[[], Awaitable[bool]]) -> tuple[float, int, int]:
+    """Run CONCURRENCY senders for ``duration_s``; returns (successes per second, successes, errors)."""
     successes = errors = 0
     deadline = time.perf_counter() + duration_s
 
@@ -104,7 +116,7 @@ async def _load(duration_s: float, send_one: Callable[[], Awaitable[bool]]) -> t
 
     started = time.perf_counter()
     await asyncio.gather(*(sender() for _ in range(CONCURRENCY)))
-    return successes / (time.perf_counter() - started), errors
+    return successes / (time.perf_counter() - started), successes, errors
 
 
 def _ssl_context(workdir: Path, url: str) -> ssl.SSLContext | bool:
@@ -136,7 +148,7 @@ async def _pod_session(url: str, workdir: Path) -> tuple[aiohttp.ClientSession, 
     return session, headers, stream_id
 
 
-async def _message_rate(url: str, workdir: Path, duration_s: float) -> tuple[float, int]:
+async def _message_rate(url: str, workdir: Path, duration_s: float) -> tuple[float, int, int]:
     session, headers, stream_id = await _pod_session(url, workdir)
     target = f"{url}/agent/v4/stream/{stream_id}/message/create"
     counter = 0
@@ -156,12 +168,16 @@ async def _message_rate(url: str, workdir: Path, duration_s: float) -> tuple[flo
         await session.close()
 
 
-async def _baseline_rate(url: str, duration_s: float) -> tuple[float, int]:
+async def _baseline_rate(url: str, duration_s: float) -> tuple[float, int, int]:
     async with aiohttp.ClientSession(connector=aiohttp.TCPConnector(limit=CONCURRENCY + 2)) as session:
-        body = b"<messageML>load <b>1</b></messageML>"
+        counter = 0
 
         async def send_one() -> bool:
-            async with session.post(url + "/insert", data=body) as response:
+            nonlocal counter
+            counter += 1
+            form = aiohttp.FormData(default_to_multipart=True)  # the client does the same work as for sympod
+            form.add_field("message", f"<messageML>load <b>{counter}</b></messageML>")
+            async with session.post(url + "/insert", data=form) as response:
                 await response.read()
                 return response.status == 200
 
@@ -209,11 +225,10 @@ def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
     duration = 1.5 if quick else 5.0
     samples = 50 if quick else 300
     repeats = max(1, repeats)
-    results: dict[str, list[float]] = {
-        "message_create_per_s.http": [],
-        "message_create_per_s.https": [],
-        "baseline_insert_per_s": [],
-    }
+    names = ("message_create.http", "message_create.https", "baseline_insert")
+    results: dict[str, list[float]] = {f"{name}_per_s": [] for name in names}
+    # server CPU per request: unlike rates, barely moved by other load on the machine
+    cpu_per_request: dict[str, list[float]] = {name: [] for name in names}
     errors = 0
     latencies: list[float] = []
     with tempfile.TemporaryDirectory(prefix="sympod-bench-") as temporary:
@@ -225,12 +240,24 @@ def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
                 command = [sys.executable, "-m", "sympod", "--port", "0", "--workdir", str(workdir)]
                 pods[scheme] = (Server([*command, "--http"] if scheme == "http" else command), workdir)
             for _ in range(repeats):  # interleaved, so machine noise hits every subject alike
-                rate, failed = asyncio.run(_baseline_rate(baseline.url, duration))
-                results["baseline_insert_per_s"].append(rate)
-                errors += failed
+                subjects: list[tuple[str, Server, Callable[[], Awaitable[tuple[float, int, int]]]]] = [
+                    ("baseline_insert", baseline, lambda: _baseline_rate(baseline.url, duration)),
+                ]
                 for scheme, (server, workdir) in pods.items():
-                    rate, failed = asyncio.run(_message_rate(server.url, workdir, duration))
-                    results[f"message_create_per_s.{scheme}"].append(rate)
+                    subjects.append(
+                        (
+                            f"message_create.{scheme}",
+                            server,
+                            lambda s=server, w=workdir: _message_rate(s.url, w, duration),
+                        )
+                    )
+                for name, server, load in subjects:
+                    cpu_before = server.cpu_seconds()
+                    rate, count, failed = asyncio.run(load())
+                    cpu_after = server.cpu_seconds()
+                    results[f"{name}_per_s"].append(rate)
+                    if cpu_before is not None and cpu_after is not None and count:
+                        cpu_per_request[name].append((cpu_after - cpu_before) / count * 1e6)
                     errors += failed
             server, workdir = pods["https"]
             latencies = asyncio.run(_datafeed_latency(server.url, workdir, samples))
@@ -242,6 +269,9 @@ def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
     figures["datafeed_latency_ms"] = {
         "p50": round(_percentile(latencies, 0.50), 2),
         "p99": round(_percentile(latencies, 0.99), 2),
+    }
+    figures["server_cpu_us_per_request"] = {
+        name: round(statistics.median(values)) for name, values in cpu_per_request.items() if values
     }
     figures["errors"] = errors
     return figures
