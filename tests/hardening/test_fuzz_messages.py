@@ -20,6 +20,7 @@ from sym_api_client_python.messages import (
     parse_message,
     validate_messageml,
 )
+from sym_api_client_python.messages.escape import escape_attr
 from sym_api_client_python.processors.sym_elements_parser import SymElementsParser
 from sym_api_client_python.processors.sym_message_parser import SymMessageParser
 
@@ -125,6 +126,30 @@ def test_parser_on_arbitrary_text(source: str) -> None:
 def test_validator_fails_only_with_messageml_error(source: str) -> None:
     with contextlib.suppress(MessageMLError):
         validate_messageml(f"<messageML>{source}</messageML>")
+
+
+ATTRIBUTE_SLOTS = [
+    '<messageML><form id="f"><text-field name="a" maxlength="{v}" minlength="{v}"/>{button}</form>'
+    "</messageML>",
+    '<messageML><form id="f"><textarea name="{v}" required="{v}"/>{button}</form></messageML>',
+    '<messageML><form id="{v}"><select name="s" multiple="{v}"><option value="{v}" selected="{v}">x</option>'
+    "</select>{button}</form></messageML>",
+    '<messageML><table><tr><td colspan="{v}" rowspan="{v}">x</td></tr></table></messageML>',
+    '<messageML><mention uid="{v}"/><mention email="{v}"/><hash tag="{v}"/><emoji shortcode="{v}"/>'
+    "</messageML>",
+    '<messageML><a href="{v}">x</a><img src="{v}"/><expandable-card state="{v}"><header>h</header>'
+    "<body>b</body></expandable-card></messageML>",
+    '<messageML><ui-action trigger="{v}" action="{v}" target-id="{v}"><button>o</button></ui-action>'
+    '<dialog id="{v}"><title>t</title><body>b</body></dialog></messageML>',
+]
+
+
+@MANY
+@given(st.sampled_from(ATTRIBUTE_SLOTS), st.text(max_size=12))
+def test_validator_on_random_attribute_values(template: str, value: str) -> None:
+    document = template.format(v=escape_attr(value), button='<button name="go">Go</button>')
+    with contextlib.suppress(MessageMLError):
+        validate_messageml(document)
 
 
 json_values = st.recursive(

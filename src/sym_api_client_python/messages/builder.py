@@ -28,6 +28,12 @@ _SHORTCODE = re.compile(r"^[A-Za-z0-9_+\-]{1,64}$")
 # no whitespace, markup or template characters, and nothing XML cannot carry
 _TAG_VALUE = re.compile("^[^\\s<>&\"'{}$#\x00-\x1f\x7f\ufffe\uffff\ud800-\udfff]{1,100}$")
 CARD_STATES = ("collapsed", "expanded", "cropped")
+_INT64_MAX = 2**63 - 1
+
+
+def is_user_id(value: str) -> bool:
+    """A user id as the pod accepts it: ASCII digits within int64 (``"²"`` is a digit to Python)."""
+    return value.isascii() and value.isdigit() and int(value) <= _INT64_MAX
 
 
 def text(value: Content) -> Fragment:
@@ -57,16 +63,14 @@ def code(value: Content) -> Fragment:
 
 def pre(value: Content) -> Fragment:
     """Preformatted block: spaces and newlines are kept literally."""
-    if is_trusted(value):
-        return Fragment(f"<pre>{escape_text(value)}</pre>")
-    return Fragment(f"<pre>{escape_text(str(value))}</pre>")
+    return Fragment(f"<pre>{escape_text(value)}</pre>")
 
 
 def mention(user_id: int | str | None = None, *, email: str | None = None) -> Fragment:
     """Mention a user by id (preferred: stable) or by email address."""
     if user_id is not None:
         uid = str(user_id).strip()
-        if not uid.isdigit():
+        if not is_user_id(uid):
             raise MessageMLError(f"user id must be a positive integer, got {user_id!r}", element="mention")
         return Fragment(f'<mention uid="{uid}"/>')
     if email:

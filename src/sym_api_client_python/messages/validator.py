@@ -13,6 +13,7 @@ from collections.abc import Mapping
 from typing import Any
 from xml.etree.ElementTree import Element
 
+from .builder import is_user_id
 from .entities import load_entity_data
 from .errors import MessageMLError, MessageParseError
 from .presentationml import load_markup, local_name
@@ -194,7 +195,7 @@ class _Checker:
         uid, email = element.get("uid"), element.get("email")
         if uid is None and not email:
             raise MessageMLError("uid or email is required", element="mention")
-        if uid is not None and not uid.isdigit():
+        if uid is not None and not is_user_id(uid):
             raise MessageMLError(f"uid must be a number, got {uid!r}", element="mention")
 
     def _check_hash(self, element: Element) -> None:
@@ -219,7 +220,7 @@ class _Checker:
     def _check_td(self, element: Element) -> None:
         for attr in ("colspan", "rowspan"):
             value = element.get(attr)
-            if value is not None and not (value.isdigit() and int(value) > 0):
+            if value is not None and not (_is_number(value) and int(value) > 0):
                 raise MessageMLError(
                     f"{attr} must be a positive integer, got {value!r}", element=local_name(element.tag)
                 )
@@ -284,6 +285,11 @@ class _Checker:
         self.dialog_targets.append(target)
 
 
+def _is_number(value: str) -> bool:
+    # str.isdigit alone accepts "²" and other digits int() refuses
+    return value.isascii() and value.isdigit() and len(value) < 10
+
+
 def _require_tag_attr(element: Element, tag: str) -> None:
     value = element.get("tag", "")
     if not value.strip() or any(c.isspace() for c in value):
@@ -335,7 +341,7 @@ def _check_lengths(element: Element, tag: str, limit: int) -> None:
         value = element.get(attr)
         if value is None:
             continue
-        if not value.isdigit():
+        if not _is_number(value):
             raise MessageMLError(f"{attr} must be an integer, got {value!r}", element=tag)
         bounds[attr] = int(value)
         if bounds[attr] > limit:

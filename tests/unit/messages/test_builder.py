@@ -142,6 +142,8 @@ class TestBadInput:
         [
             (lambda: mention(), "mention"),
             (lambda: mention("12a"), "mention"),
+            (lambda: mention("\u00b2"), "mention"),
+            (lambda: mention(2**63), "mention"),
             (lambda: mention(email="not-an-email"), "mention"),
             (lambda: hashtag("two words"), "hash"),
             (lambda: hashtag(""), "hash"),

@@ -41,6 +41,7 @@ INVALID = [
     ("<messageML><img/></messageML>", "img", "src"),
     ("<messageML><mention/></messageML>", "mention", "uid or email"),
     ('<messageML><mention uid="x"/></messageML>', "mention", "number"),
+    ('<messageML><mention uid="\u0663"/></messageML>', "mention", "number"),
     ('<messageML><hash tag="a b"/></messageML>', "hash", "non-empty word"),
     ("<messageML><cash/></messageML>", "cash", "non-empty word"),
     ("<messageML><emoji/></messageML>", "emoji", "shortcode"),
@@ -48,6 +49,7 @@ INVALID = [
     ("<messageML><li>x</li></messageML>", "li", "inside <ol> or <ul>"),
     ("<messageML><td>x</td></messageML>", "td", "inside <tr>"),
     ('<messageML><table><tr><td rowspan="0">x</td></tr></table></messageML>', "td", "rowspan"),
+    ('<messageML><table><tr><th colspan="\u00b2">x</th></tr></table></messageML>', "th", "colspan"),
     (
         '<messageML><expandable-card state="open"><header>h</header><body>b</body>'
         "</expandable-card></messageML>",
@@ -73,6 +75,7 @@ INVALID = [
     (form('<text-field name="a" maxlength="500"/>' + BUTTON), "text-field", "at most 128"),
     (form('<text-field name="a" minlength="9" maxlength="2"/>' + BUTTON), "text-field", "greater than"),
     (form('<textarea name="a" maxlength="x"/>' + BUTTON), "textarea", "integer"),
+    (form('<textarea name="a" maxlength="\u00b2"/>' + BUTTON), "textarea", "integer"),
     (form('<text-field name="a" required="yes"/>' + BUTTON), "text-field", '"true" or "false"'),
     (form('<select name="s"></select>' + BUTTON), "select", "at least one"),
     (
