@@ -280,3 +280,93 @@ def update_message(
         (dumps({**previous, "replacedBy": updated["messageId"]}), original["message_id"]),
     )
     return updated
+
+
+# ---------------------------------------------------------------------------------------------- admin views
+def _admin_message(store: Store, message_id: str, *, status: int) -> dict[str, Any]:
+    row = store.get_message(normalize_id(message_id))
+    if row is None:
+        raise ApiError(status, f"Message {message_id} does not exist")
+    return row
+
+
+def receipts(store: Store, message_id: str) -> dict[str, Any]:
+    """``GET /pod/v1/admin/messages/{id}/receipts`` → ``MessageReceiptDetailResponse``.
+
+    Every other member of the stream has the message delivered when it was sent; nobody reads or
+    downloads in the emulator, so those counts stay 0.
+    """
+    row = _admin_message(store, message_id, status=404)
+    stream = get_stream_or_400(store, row["stream_id"])
+    creator = store.get_user(row["user_id"])
+    members = store.get_users(store.stream_member_ids(stream["stream_id"]))
+    details = []
+    for user_id, user in members.items():
+        if user_id == row["user_id"]:
+            continue
+        compact: dict[str, Any] = {"id": user_id, "username": user["username"]}
+        for column, key in (
+            ("first_name", "firstName"),
+            ("last_name", "lastName"),
+            ("email", "emailAddress"),
+        ):
+            if user.get(column):
+                compact[key] = user[column]
+        details.append(
+            {"user": compact, "deliveryReceiptTimestamp": row["timestamp"], "downloadReceiptCounts": []}
+        )
+    stream_info: dict[str, Any] = {"id": stream["stream_id"], "streamType": stream["stream_type"]}
+    if stream.get("name"):
+        stream_info["name"] = stream["name"]
+    return {
+        "creator": {
+            "id": row["user_id"],
+            "name": (creator.get("display_name") or creator["username"]) if creator else str(row["user_id"]),
+        },
+        "stream": stream_info,
+        "creationDate": row["timestamp"],
+        "deliveryReceiptCount": len(details),
+        "readReceiptCount": 0,
+        "emailNotificationCount": 0,
+        "downloadReceiptCounts": [],
+        "MessageReceiptDetail": details,
+        "pagination": {"cursors": {"before": ""}},
+    }
+
+
+def relationships(store: Store, message_id: str) -> dict[str, Any]:
+    """``GET /pod/v1/admin/messages/{id}/metadata/relationships`` → ``MessageMetadataResponse``."""
+    row = _admin_message(store, message_id, status=400)
+    replies = store.query(
+        "SELECT message_id FROM messages WHERE parent_message_id = ? ORDER BY timestamp, seq",
+        (row["message_id"],),
+    )
+    result: dict[str, Any] = {
+        "messageId": row["message_id"],
+        "replies": [reply["message_id"] for reply in replies],
+        "forwards": [],
+        "formReplies": [],
+    }
+    if row.get("parent_message_id"):
+        result["parent"] = {"messageId": row["parent_message_id"], "relationshipType": "REPLY"}
+    return result
+
+
+def stream_message_ids(
+    store: Store, stream_id: str, *, since: int | None, to: int | None, limit: int, offset: int
+) -> dict[str, Any]:
+    """``GET /pod/v2/admin/streams/{sid}/messageIds`` → ``MessageIdsFromStream`` (oldest first)."""
+    stream = get_stream_or_400(store, stream_id)
+    rows = store.query(
+        "SELECT message_id, timestamp FROM messages WHERE stream_id = ? ORDER BY timestamp, seq",
+        (stream["stream_id"],),
+    )
+    matching = [
+        row["message_id"] for row in rows
+        if (since is None or row["timestamp"] >= since) and (to is None or row["timestamp"] < to)
+    ]  # fmt: skip
+    page = matching[offset : offset + limit]
+    result: dict[str, Any] = {"Data": page, "TotalNumberFound": len(matching), "numberReturned": len(page)}
+    if offset + len(page) < len(matching):
+        result["nextStartNumber"] = offset + len(page)
+    return result

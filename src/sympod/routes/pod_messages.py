@@ -6,7 +6,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..domain import messages
+from ..domain import message_ops, messages
+from ..domain.users import require_admin
+from ..httputil import query_int
 from .pod_common import caller, ok
 
 
@@ -25,8 +27,36 @@ async def allowed_types(request: Request) -> Response:
     return ok(list(messages.ALLOWED_EXTENSIONS))
 
 
+async def receipts(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    return ok(message_ops.receipts(pod.store, request.path_params["message_id"]))
+
+
+async def relationships(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    return ok(message_ops.relationships(pod.store, request.path_params["message_id"]))
+
+
+async def message_ids(request: Request) -> Response:
+    pod, user = await caller(request)
+    require_admin(user)
+    since = query_int(request, "since", default=None, minimum=0)
+    to = query_int(request, "to", default=None, minimum=0)
+    limit = query_int(request, "limit", default=50, minimum=1, maximum=500)
+    offset = query_int(request, "offset", default=0, minimum=0)
+    assert limit is not None and offset is not None
+    return ok(message_ops.stream_message_ids(
+        pod.store, request.path_params["sid"], since=since, to=to, limit=limit, offset=offset,
+    ))  # fmt: skip
+
+
 routes: list[Route] = [
     Route("/pod/v1/admin/messagesuppression/{message_id}/suppress", suppress, methods=["POST"]),
     Route("/pod/v1/message/{message_id}/status", status, methods=["GET"]),
     Route("/pod/v1/files/allowedTypes", allowed_types, methods=["GET"]),
+    Route("/pod/v1/admin/messages/{message_id}/receipts", receipts, methods=["GET"]),
+    Route("/pod/v1/admin/messages/{message_id}/metadata/relationships", relationships, methods=["GET"]),
+    Route("/pod/v2/admin/streams/{sid}/messageIds", message_ids, methods=["GET"]),
 ]
