@@ -229,5 +229,5 @@ def test_legacy_enterprise_streams_receipts_and_message_ids(pod: Any, legacy_adm
     except NotFoundError as exc:
         _skip_if_route_missing(exc)
         raise
-    assert isinstance(receipts, dict) and "items" in receipts
+    assert isinstance(receipts, dict) and "MessageReceiptDetail" in receipts
     assert sent["messageId"] in json.dumps(ids)
