@@ -71,7 +71,11 @@ def test_admin_im_create_needs_an_admin_and_excludes_the_caller(world: World) ->
         "not entitled"
         in world.bot.call("POST", "/pod/v1/admin/im/create", 403, json_body=members).json["message"]
     )
+    alice_feed = world.feed(world.alice)
     sid = world.admin.call("POST", "/pod/v1/admin/im/create", json_body=members).json["id"]
+    [created] = world.events(world.alice, alice_feed)
+    assert created["type"] == "INSTANTMESSAGECREATED"
+    assert created["initiator"]["user"]["userId"] == world.admin_user["userId"]  # L reads it unguarded
     listed = world.admin.call("GET", f"/pod/v1/admin/stream/{sid}/membership/list").json
     assert {item["user"]["userId"] for item in listed["members"]} == set(members)
     assert listed["count"] == 2

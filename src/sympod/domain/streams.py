@@ -56,15 +56,18 @@ def parse_user_id_list(body: Any, *, name: str = "body") -> list[int]:
     return ids
 
 
-def create_im(pod: PodState, caller: dict[str, Any] | None, user_ids: list[int]) -> dict[str, Any]:
+def create_im(
+    pod: PodState, caller: dict[str, Any], user_ids: list[int], *, include_caller: bool = True
+) -> dict[str, Any]:
     """Create (or return the existing) IM/MIM between ``caller`` and ``user_ids``.
 
-    ``caller=None`` is the admin variant: exactly the given users, the caller excluded. Emits
-    INSTANTMESSAGECREATED to every member when the stream is new.
+    ``include_caller=False`` is the admin variant: exactly the given users. Emits INSTANTMESSAGECREATED
+    to every member when the stream is new, with the caller as initiator in both variants (the legacy
+    SDK reads ``initiator.user.userId`` of every event unguarded).
     """
     store = pod.store
     members = list(dict.fromkeys(user_ids))
-    if caller is not None and caller["user_id"] not in members:
+    if include_caller and caller["user_id"] not in members:
         members.insert(0, caller["user_id"])
     for uid in members:
         user = require_user(store, uid)
@@ -79,7 +82,7 @@ def create_im(pod: PodState, caller: dict[str, Any] | None, user_ids: list[int])
     if existing is not None:
         return existing
     stream_type = "IM" if len(members) == 2 else "MIM"
-    creator = caller["user_id"] if caller is not None else None
+    creator = caller["user_id"]
     stream = store.create_stream(
         new_stream_id(),
         stream_type,

@@ -24,7 +24,7 @@ async def admin_create_im(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
     user_ids = streams.parse_user_id_list(await read_json(request, expect=list))
-    return ok({"id": streams.create_im(pod, None, user_ids)["stream_id"]})
+    return ok({"id": streams.create_im(pod, user, user_ids, include_caller=False)["stream_id"]})
 
 
 async def im_info(request: Request) -> Response:
