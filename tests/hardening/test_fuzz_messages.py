@@ -75,7 +75,7 @@ entity_data = st.one_of(
         lambda children: (
             st.lists(children, max_size=3) | st.dictionaries(st.text(max_size=5), children, max_size=3)
         ),
-        max_leaves=10,
+        max_leaves=5,
     ).map(json.dumps),
     st.dictionaries(
         st.sampled_from(["0", "1"]),
@@ -163,7 +163,7 @@ json_values = st.recursive(
         children,
         max_size=4,
     ),
-    max_leaves=12,
+    max_leaves=6,
 )  # fmt: skip
 
 
