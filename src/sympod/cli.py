@@ -102,6 +102,8 @@ def main(argv: list[str] | None = None) -> None:
     for name in ("token_ttl", "long_poll", "ack_timeout"):
         if getattr(args, name) <= 0:
             sys.exit(f"sympod: --{name.replace('_', '-')} must be positive")
+    if args.max_feeds_per_user < 1:
+        sys.exit("sympod: --max-feeds-per-user must be at least 1")
     if not 0 <= args.port <= 65535:
         sys.exit(f"sympod: --port must be between 0 and 65535, got {args.port}")
     try:

@@ -11,7 +11,6 @@ server's state is only ever touched by its own event loop.
 
 from __future__ import annotations
 
-import http.client
 import json
 import os
 import shutil
@@ -22,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from http.client import HTTPConnection, HTTPException, HTTPSConnection
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -73,7 +73,7 @@ class Emulator:
         self._server: Any = None
         self._thread: threading.Thread | None = None
         self._process: subprocess.Popen[str] | None = None
-        self._connection: http.client.HTTPConnection | None = None
+        self._connection: HTTPConnection | None = None
         self._lock = threading.Lock()
 
     # ------------------------------------------------------------------ paths
@@ -230,13 +230,13 @@ class Emulator:
                 self._connection.close()
                 self._connection = None
 
-    def _new_connection(self) -> http.client.HTTPConnection:
+    def _new_connection(self) -> HTTPConnection:
         parts = urlsplit(self.url)
         host, port = parts.hostname or self.host, parts.port
         if parts.scheme == "https":
             context = ssl.create_default_context(cafile=str(self.ca_path))
-            return http.client.HTTPSConnection(host, port, timeout=60, context=context)
-        return http.client.HTTPConnection(host, port, timeout=60)
+            return HTTPSConnection(host, port, timeout=60, context=context)
+        return HTTPConnection(host, port, timeout=60)
 
     def _call(self, method: str, path: str, body: Any = None) -> Any:
         payload = None if body is None else json.dumps(body).encode()
@@ -250,7 +250,7 @@ class Emulator:
                     response = self._connection.getresponse()
                     raw = response.read()
                     break
-                except (http.client.HTTPException, ConnectionError):
+                except (HTTPException, ConnectionError):
                     # a kept-alive connection closed by the server: retry once on a fresh one
                     self._connection.close()
                     self._connection = None

@@ -12,6 +12,7 @@ import ipaddress
 import os
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -50,6 +51,7 @@ def generate_rsa_keypair(bits: int = 2048) -> tuple[bytes, bytes]:
 def load_public_key_pem(pem: str) -> str:
     """Validate and normalise an RSA public key PEM (or a certificate's key); ValueError if invalid."""
     data = pem.encode() if isinstance(pem, str) else pem
+    key: object
     try:
         if b"BEGIN CERTIFICATE" in data:
             key = x509.load_pem_x509_certificate(data).public_key()
@@ -213,7 +215,7 @@ class CertificateAuthority:
         )
 
 
-def peer_common_name(peercert: dict | None) -> str | None:  # type: ignore[type-arg]
+def peer_common_name(peercert: dict[str, Any] | None) -> str | None:
     """The CN of a verified peer certificate as returned by ``SSLObject.getpeercert()``."""
     if not peercert:
         return None

@@ -24,6 +24,7 @@ def register(app: typer.Typer) -> None:
         ack_timeout: float = typer.Option(
             30.0, min=0.001, help="Seconds before unacknowledged v2 events are redelivered."
         ),
+        max_feeds_per_user: int = typer.Option(20, min=1, help="Active v2 datafeeds per user."),
         log_level: str = typer.Option("warning", help="debug, info, warning or error."),
     ) -> None:
         """Run the Symphony pod emulator; prints 'ready <url>' once it accepts connections.
