@@ -289,8 +289,11 @@ class _Converter:
             for name, value in element.attrib.items()
             if not name.lower().startswith(FORBIDDEN_ATTRIBUTE_PREFIXES)
         }
-        if tag == "a" and attributes["href"].strip().lower().startswith("javascript:"):
-            raise MessageMLError("Invalid MessageML: <a href> must not use the javascript: scheme")
+        for name in ("href", "src"):
+            # browsers ignore whitespace and control characters inside the scheme: strip them all
+            scheme = "".join(ch for ch in attributes.get(name, "") if ch > " ").lower()
+            if scheme.startswith(("javascript:", "vbscript:")):
+                raise MessageMLError(f"Invalid MessageML: <{tag} {name}> must not use a script scheme")
         converted = Element(tag, attributes)
         self._convert_children(
             element,

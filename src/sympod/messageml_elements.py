@@ -34,7 +34,7 @@ ALL_TAGS = PASSTHROUGH_TAGS | FORM_TAGS | SPECIAL_TAGS
 
 #: Tags serialised as self-closing (``<br/>``); every other element always gets an explicit end tag so
 #: browsers building the DOM from PresentationML keep the nesting.
-VOID_TAGS = frozenset({"br", "hr", "img", "col", "audio"})
+VOID_TAGS = frozenset({"br", "hr", "img", "col"})
 
 #: Block-level tags: a message containing one of these at top level is not wrapped in ``<p>``.
 BLOCK_TAGS = frozenset(
