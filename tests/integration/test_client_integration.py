@@ -258,3 +258,15 @@ def test_proxy_refusal_is_a_transport_error(fake_pod: FakePod, config_factory) -
         client.authenticate()
     assert isinstance(info.value.cause, errors.TransportError)
     assert "proxy" in str(info.value.cause)
+
+
+def test_async_client_survives_a_new_event_loop(fake_pod: FakePod, config_factory) -> None:
+    client = AsyncApiClient.from_config(config_factory())
+
+    async def call() -> int:
+        return (await client.request(ECHO)).status
+
+    assert asyncio.run(call()) == 200
+    assert asyncio.run(call()) == 200  # a second asyncio.run: new session and lock for the new loop
+    asyncio.run(client.close())
+    assert fake_pod.state.logins == {"session": 1, "km": 1}

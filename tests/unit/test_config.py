@@ -6,6 +6,8 @@ import json
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from sym_api_client_python.core.config import BotConfig, load_config, normalise_context_path
 from sym_api_client_python.core.config_fields import KNOWN_KEYS
@@ -367,3 +369,61 @@ def test_config_is_frozen() -> None:
     assert isinstance(config, BotConfig)
     with pytest.raises(AttributeError):
         config.bot_username = "x"  # type: ignore[misc]
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.text(alphabet='ab/*,"}]\\\n {[:'),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=5), children, max_size=4)
+    ),
+    max_leaves=12,
+)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    value=st.dictionaries(st.text(alphabet="ab/*,", max_size=6), json_values, max_size=5),
+    indent=st.sampled_from([None, 2]),
+)
+def test_lenient_json_never_changes_valid_json(value: dict, indent: int | None) -> None:
+    text = json.dumps(value, indent=indent)
+    assert json.loads(strip_json_extensions(text)) == value
+
+
+def test_inline_private_key_and_validate(tmp_path: Path) -> None:
+    from cryptography.hazmat.primitives import serialization
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pem = rsa.generate_private_key(public_exponent=65537, key_size=2048).private_bytes(
+        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+    )
+    config = load_config(
+        {"podHost": "p", "botUsername": "b", "botPrivateKey": "${KEY}"}, env={"KEY": pem.decode()}
+    )
+    assert config.auth_mode == "rsa" and config.validate() == []
+    assert pem.decode()[40:80] not in repr(config)
+
+
+def test_validate_reports_files_credentials_and_backoff_order(tmp_path: Path) -> None:
+    (tmp_path / "ca.pem").write_text("junk")
+    config = load_config(
+        {
+            "podHost": "p",
+            "botCertPath": "bot.p12",
+            "truststorePath": "ca.pem",
+            "datafeedEventsErrorTimeout": 10,
+            "datafeedEventsErrorMaxTimeout": 5,
+        },
+        relative_to=tmp_path,
+        env={},
+    )
+    messages = [str(p) for p in config.validate()]
+    assert any(
+        "datafeedEventsErrorMaxTimeout (5) is smaller than datafeedEventsErrorTimeout (10)" in m
+        for m in messages
+    )
+    assert any("botCertPath is unusable: certificate file" in m for m in messages)
+    assert any("truststorePath is unusable" in m and "no PEM certificate" in m for m in messages)
+    assert config.validate(check_files=False) == [p for p in config.validate() if "unusable" not in str(p)]
+    no_credentials = load_config({"podHost": "p"}, env={})
+    assert [p.message.split(":")[0] for p in no_credentials.validate()] == ["no credentials"]

@@ -8,6 +8,7 @@ are chosen per request from the component's route.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from typing import Any
 
@@ -36,8 +37,9 @@ class AiohttpTransport:
             return self._session
         if self._session is not None and not self._session.closed:
             # the client moved to another event loop (e.g. a second asyncio.run): the old
-            # session's connections belong to the dead loop and cannot be reused
+            # session's connections belong to that loop and cannot be reused here
             logger.debug("event loop changed: starting a new HTTP session")
+            _abandon(self._session)
         self._session = aiohttp.ClientSession(
             connector=aiohttp.TCPConnector(limit=self._limit),
             trust_env=False,  # proxies come from the bot config only, never implicitly
@@ -78,6 +80,15 @@ class AiohttpTransport:
         session, self._session = self._session, None
         if session is not None and not session.closed:
             await session.close()
+
+
+def _abandon(session: aiohttp.ClientSession) -> None:
+    """Drop a session of another (usually finished) loop without awaiting anything on it."""
+    connector = session.connector
+    session.detach()  # marks the session closed: no "unclosed session" warning
+    if connector is not None:
+        with contextlib.suppress(Exception):  # its loop may be closed already
+            connector._close(abort_ssl=True)  # the synchronous part of close(): drop the sockets
 
 
 def map_aiohttp_error(exc: BaseException, request: PreparedRequest) -> TransportError:
