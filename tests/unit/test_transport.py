@@ -236,3 +236,27 @@ def test_aiohttp_error_mapping() -> None:
     disconnected = map_aiohttp_error(aiohttp.ServerDisconnectedError(), prepared)
     assert type(disconnected) is errors.TransportError and disconnected.request_sent
     assert "ServerDisconnectedError" in str(disconnected)
+
+
+def test_client_certificate_temp_file_is_private_and_removed(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import os
+    import stat
+
+    from integration.pki import make_pki
+    from sym_api_client_python.transport import tls
+
+    seen: list[tuple[str, int, bytes]] = []
+    real = ssl.SSLContext.load_cert_chain
+
+    def spy(self: ssl.SSLContext, certfile: str, *args: object, **kwargs: object) -> None:
+        seen.append((certfile, stat.S_IMODE(os.stat(certfile).st_mode), Path(certfile).read_bytes()))
+        real(self, certfile, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(ssl.SSLContext, "load_cert_chain", spy)
+    pem = make_pki(tmp_path / "pki").write_client_pem("pem-bot")
+    tls.build_ssl_context(None, tls.load_client_certificate(pem))
+    ((path, mode, content),) = seen
+    assert mode == 0o600 and b"PRIVATE KEY" in content
+    assert not Path(path).exists() and not Path(path).parent.exists()
