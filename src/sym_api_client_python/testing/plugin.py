@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # pragma: no cover
 
 ENV_VAR = "SYMPHONY_TEST_CONFIG"
 _AUTH_MODES = ("RSA", "CERT")
-TEST_LONG_POLL_S = 1.0
+TEST_LONG_POLL_S = 0.5
 
 
 @dataclass(frozen=True)

@@ -50,11 +50,11 @@ class BackgroundBot:
 
 
 def _stop_method(bot: Any) -> Callable[..., Any]:
-    for name in ("stop", "stop_datafeed", "deactivate_datafeed"):
+    for name in ("stop", "stop_datafeed_service", "stop_datafeed", "deactivate_datafeed"):
         method = getattr(bot, name, None)
         if callable(method):
             return method  # type: ignore[no-any-return]
-    raise TypeError(f"{type(bot).__name__} has no stop(), stop_datafeed() or deactivate_datafeed()")
+    raise TypeError(f"{type(bot).__name__} has no stop(), stop_datafeed_service() or deactivate_datafeed()")
 
 
 def _run_method(bot: Any) -> Callable[..., Any]:
