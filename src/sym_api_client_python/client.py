@@ -163,10 +163,6 @@ class _ClientBase:
             retry_after = getattr(error, "retry_after", None)
         return self.login_retry_policy.delay(attempt, retry_after=retry_after)
 
-    def _give_up_login(self, error: BaseException, attempt: int) -> BaseException:
-        if isinstance(error, TlsError):
-            return error  # a TLS failure is a config problem, reported as such
-        return login_gave_up(error, attempt)
 
     @staticmethod
     def _stamp(prepared: PreparedRequest, response: Response) -> Response:
@@ -312,9 +308,11 @@ class SyncApiClient(_ClientBase):
             try:
                 return Tokens(self._fetch_token("session"), self._fetch_token("keyManager"))
             except (TransportError, ApiError) as exc:
+                if isinstance(exc, TlsError):
+                    raise  # a TLS failure is a configuration problem: report it as such
                 delay = self._login_delay(exc, attempt)
                 if delay is None:
-                    raise self._give_up_login(exc, attempt) from exc
+                    raise login_gave_up(exc, attempt) from exc
                 logger.warning("login attempt %d failed (%s); retrying in %.1f s", attempt, exc, delay)
                 self._sleep(delay)
 
@@ -461,9 +459,11 @@ class AsyncApiClient(_ClientBase):
             try:
                 return Tokens(await self._fetch_token("session"), await self._fetch_token("keyManager"))
             except (TransportError, ApiError) as exc:
+                if isinstance(exc, TlsError):
+                    raise  # a TLS failure is a configuration problem: report it as such
                 delay = self._login_delay(exc, attempt)
                 if delay is None:
-                    raise self._give_up_login(exc, attempt) from exc
+                    raise login_gave_up(exc, attempt) from exc
                 logger.warning("login attempt %d failed (%s); retrying in %.1f s", attempt, exc, delay)
                 await self._sleep(delay)
 
