@@ -427,3 +427,58 @@ def test_validate_reports_files_credentials_and_backoff_order(tmp_path: Path) ->
     assert config.validate(check_files=False) == [p for p in config.validate() if "unusable" not in str(p)]
     no_credentials = load_config({"podHost": "p"}, env={})
     assert [p.message.split(":")[0] for p in no_credentials.validate()] == ["no credentials"]
+
+
+BDK_YAML = """
+scheme: https
+host: acme.symphony.com
+port: 8443
+context: /global
+proxy: {host: proxy.acme, port: 3128, username: u, password: "p@ss"}
+agent:
+  host: agent.acme.com
+  context: ""
+keyManager:
+  host: km.acme.com
+  port: 9443
+  proxy: {host: km-proxy.acme, port: 8080}
+bot:
+  username: bdk-bot
+  privateKey:
+    path: rsa/privatekey.pem
+ssl:
+  trustStore:
+    path: /etc/ssl/acme.pem
+datafeed:
+  version: v1
+  idFilePath: /var/feeds
+retry:
+  maxAttempts: 3
+  initialIntervalMillis: 250
+  maxIntervalMillis: 4000
+datahose: {tag: x}
+"""
+
+
+def test_bdk_config_yaml_is_translated(tmp_path: Path) -> None:
+    config = load_config(write(tmp_path, BDK_YAML, "config.yaml"), env={})
+    assert config.pod.base_url == "https://acme.symphony.com:8443/global"
+    assert config.session_auth.base_url == "https://acme.symphony.com:8443/global"
+    assert config.agent.base_url == "https://agent.acme.com:8443"
+    assert config.key_auth.base_url == "https://km.acme.com:9443/global"
+    assert config.pod.proxy is not None and config.pod.proxy.url == "http://proxy.acme:3128"
+    assert config.pod.proxy.password == "p@ss"
+    assert config.key_auth.proxy is not None and config.key_auth.proxy.url == "http://km-proxy.acme:8080"
+    assert config.bot_username == "bdk-bot"
+    assert config.bot_private_key_path == tmp_path / "rsa" / "privatekey.pem"
+    assert config.truststore_path == Path("/etc/ssl/acme.pem")
+    assert config.datafeed_version == "v1" and config.datafeed_id_file_path == Path("/var/feeds")
+    assert (config.retry_max_attempts, config.retry_initial_delay, config.retry_max_delay) == (3, 0.25, 4.0)
+    assert config.extra == {"datahose": {"tag": "x"}}
+
+
+def test_bdk_problems_name_the_bdk_key(tmp_path: Path) -> None:
+    text = "host: acme.symphony.com\nport: abc\nbot: {username: b, privateKey: {path: k.pem}}\n"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, text, "config.yaml"), env={})
+    assert "config.yaml (port): podPort must be an integer, got 'abc'" in str(info.value)

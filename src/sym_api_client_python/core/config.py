@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import quote, urlsplit
 
+from .config_bdk import from_bdk, looks_like_bdk
 from .config_fields import (
     COMPONENT_KEYS,
     KNOWN_KEYS,
@@ -271,12 +272,17 @@ def load_config_unchecked(
         base = (anchor if anchor.is_dir() else anchor.parent).resolve()
     dirs = search_dirs or [base]
 
+    origins: dict[str, str] = {}
+    if looks_like_bdk(document):  # a BDK config.yaml: translate its nested keys
+        document, bdk_paths = from_bdk(document)
+        origins = {key: f"{label} ({bdk_path})" for key, bdk_path in bdk_paths.items()}
+
     overrides, variable_names, unmatched = env_overrides(env, KNOWN_KEYS)
     merged: dict[str, Any] = {**document, **overrides}
     expansion_problems: list[tuple[str, str]] = []
     merged = expand_env(merged, env, problems=expansion_problems)
 
-    origins = {key: f"{variable_names[key]} (environment)" for key in overrides}
+    origins.update({key: f"{variable_names[key]} (environment)" for key in overrides})
     reader = FieldReader(merged, source=label, origins=origins, search_dirs=dirs)
     for key, message in expansion_problems:
         reader.problem(key, message)
