@@ -482,3 +482,4 @@ def test_bdk_problems_name_the_bdk_key(tmp_path: Path) -> None:
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, text, "config.yaml"), env={})
     assert "config.yaml (port): podPort must be an integer, got 'abc'" in str(info.value)
+    assert len(info.value.problems) == 1  # one global value, four keys: reported once

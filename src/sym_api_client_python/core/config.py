@@ -276,6 +276,7 @@ def load_config_unchecked(
     if looks_like_bdk(document):  # a BDK config.yaml: translate its nested keys
         document, bdk_paths = from_bdk(document)
         origins = {key: f"{label} ({bdk_path})" for key, bdk_path in bdk_paths.items()}
+    bdk_sources = set(origins.values())
 
     overrides, variable_names, unmatched = env_overrides(env, KNOWN_KEYS)
     merged: dict[str, Any] = {**document, **overrides}
@@ -290,7 +291,17 @@ def load_config_unchecked(
     # report problems in the order of the file's keys (missing keys last): easier to fix top-down
     position = {key: index for index, key in enumerate(merged)}
     problems = sorted(reader.problems, key=lambda problem: position.get(problem.key, len(position)))
-    return config, problems
+    # a BDK global value (``port``) feeds four keys: report its problem once
+    seen: set[tuple[str, str]] = set()
+    unique: list[ConfigProblem] = []
+    for problem in problems:
+        if problem.source in bdk_sources:
+            marker = (problem.source, problem.message)
+            if marker in seen:
+                continue
+            seen.add(marker)
+        unique.append(problem)
+    return config, unique
 
 
 def _build(
