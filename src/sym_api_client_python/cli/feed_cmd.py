@@ -50,7 +50,7 @@ def describe_event(event: dict[str, Any]) -> tuple[str, str, str, str]:
     when = datetime.fromtimestamp(timestamp / 1000).strftime("%H:%M:%S") if isinstance(timestamp, int) else ""
     event_type = str(event.get("type", "?"))
     initiator = _user_name((event.get("initiator") or {}).get("user"))
-    payload = next(iter((event.get("payload") or {}).values()), {}) or {}
+    payload: dict[str, Any] = next(iter((event.get("payload") or {}).values()), {}) or {}
     stream = payload.get("stream") or (payload.get("message") or {}).get("stream") or {}
     where = f"{initiator} in {stream.get('streamType', '')} {stream.get('streamId', '')}".strip()
     if event_type in ("MESSAGESENT", "SHAREDPOST"):

@@ -53,7 +53,7 @@ def _stop_method(bot: Any) -> Callable[..., Any]:
     for name in ("stop", "stop_datafeed_service", "stop_datafeed", "deactivate_datafeed"):
         method = getattr(bot, name, None)
         if callable(method):
-            return method  # type: ignore[no-any-return]
+            return method
     raise TypeError(f"{type(bot).__name__} has no stop(), stop_datafeed_service() or deactivate_datafeed()")
 
 
@@ -61,7 +61,7 @@ def _run_method(bot: Any) -> Callable[..., Any]:
     for name in ("run", "start_datafeed"):
         method = getattr(bot, name, None)
         if callable(method):
-            return method  # type: ignore[no-any-return]
+            return method
     raise TypeError(f"{type(bot).__name__} has neither run() nor start_datafeed()")
 
 

@@ -59,7 +59,7 @@ _TOKEN = re.compile(r"(?<![\w@#$])([@#$])([A-Za-z0-9][A-Za-z0-9._-]*[A-Za-z0-9]|
 def create_im(pod: PodState, user: dict[str, Any], others: list[dict[str, Any]]) -> dict[str, Any]:
     from ..domain.streams import create_im as domain_create_im
 
-    return domain_create_im(pod, user, [other["user_id"] for other in others])  # type: ignore[no-any-return]
+    return domain_create_im(pod, user, [other["user_id"] for other in others])
 
 
 def create_room(
@@ -79,13 +79,13 @@ def create_room(
 def create_message(pod: PodState, sender: dict[str, Any], stream_id: str, message_ml: str) -> dict[str, Any]:
     from ..domain.messages import create_message as domain_create_message
 
-    return domain_create_message(pod, sender["user_id"], stream_id, message_ml)  # type: ignore[no-any-return]
+    return domain_create_message(pod, sender["user_id"], stream_id, message_ml)
 
 
 def message_to_v4(pod: PodState, row: dict[str, Any]) -> dict[str, Any]:
     from ..domain.messages import v4_message
 
-    return v4_message(pod.store, row)  # type: ignore[no-any-return]
+    return v4_message(pod.store, row)
 
 
 def user_json(user: dict[str, Any]) -> dict[str, Any]:
