@@ -20,9 +20,10 @@ class Urllib3Transport:
     """:class:`~sym_api_client_python.transport.base.SyncTransport` over urllib3 connection pools.
 
     Pools are created on first use per component and are thread-safe; ``maxsize`` bounds the
-    connections kept per host (the sync bot's worker pool size is a good value)."""
+    idle connections kept per host (more threads still get connections, the extra ones are
+    closed after use), so it should be at least the number of threads calling at once."""
 
-    def __init__(self, *, maxsize: int = 10) -> None:
+    def __init__(self, *, maxsize: int = 32) -> None:
         self._maxsize = maxsize
         self._managers: dict[Component, urllib3.PoolManager] = {}
         self._lock = threading.Lock()
