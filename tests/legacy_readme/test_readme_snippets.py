@@ -261,9 +261,14 @@ def test_symphony_test_config_runs_tests_against_the_named_pod(
 
             def test_needs_the_control_api(symphony_pod):
                 raise AssertionError("must be skipped")
+
+            def test_uses_a_project_emulator_fixture(pod):
+                raise AssertionError("must be skipped too (declared in pytest.ini)")
             """
         )
     )
+    (tmp_path / "conftest.py").write_text("import pytest\n\n@pytest.fixture\ndef pod():\n    return None\n")
+    (tmp_path / "pytest.ini").write_text("[pytest]\nsymphony_emulator_fixtures =\n    pod\n")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-rs", "-p", "no:cacheprovider", str(tmp_path)],
         cwd=tmp_path,
@@ -273,5 +278,5 @@ def test_symphony_test_config_runs_tests_against_the_named_pod(
         timeout=60,
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert "1 passed, 1 skipped" in result.stdout
+    assert "1 passed, 2 skipped" in result.stdout
     assert re.search(r"SKIPPED .*SYMPHONY_TEST_CONFIG points at a real pod", result.stdout)

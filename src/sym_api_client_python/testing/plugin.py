@@ -69,6 +69,35 @@ def _skip_on_real_pod(what: str) -> None:
         )
 
 
+# fixtures of this kit that need the emulator's control API; projects add theirs with the ini option
+_EMULATOR_FIXTURES = ("symphony_pod", "symphony_emulator", "user_factory")
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addini(
+        "symphony_emulator_fixtures",
+        type="linelist",
+        default=[],
+        help="extra fixture names that need the sympod emulator: tests using them are skipped when "
+        f"{ENV_VAR} points at a real pod",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    real_pod = real_pod_config()
+    if real_pod is None:
+        return
+    emulator_fixtures = {*_EMULATOR_FIXTURES, *config.getini("symphony_emulator_fixtures")}
+    for item in items:
+        used = emulator_fixtures.intersection(getattr(item, "fixturenames", ()))
+        if used:
+            reason = (
+                f"{ENV_VAR} points at a real pod ({real_pod.path}); "
+                f"{', '.join(sorted(used))} needs the emulator's control API"
+            )
+            item.add_marker(pytest.mark.skip(reason=reason))
+
+
 def pytest_configure(config: pytest.Config) -> None:
     config.addinivalue_line(
         "markers", "emulator_only: the test drives the pod through the emulator's control API"
