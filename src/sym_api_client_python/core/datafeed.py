@@ -38,6 +38,7 @@ from .errors import (
     DatafeedNotFoundError,
     NotFoundError,
     RateLimitedError,
+    TimeoutError_,
     TransportError,
 )
 from .http import Component, Request, Response, RetryPolicy
@@ -49,6 +50,8 @@ DEFAULT_MAX_BACKOFF = 60.0
 DEFAULT_INITIAL_BACKOFF = 0.5
 #: Client-side read timeout of a long poll: above the server's hold time (about 30 s).
 DEFAULT_READ_TIMEOUT = 75.0
+#: How long the last read at stop() waits: it only carries the ack, applied on arrival.
+FINAL_READ_TIMEOUT = 1.0
 
 
 # --------------------------------------------------------------------------- actions
@@ -153,7 +156,9 @@ def build_request(action: Action, *, version: str, read_timeout: float = DEFAULT
     if isinstance(action, DeleteFeed):
         return Request("DELETE", Component.AGENT, f"/agent/v5/datafeeds/{action.feed_id}")
     if isinstance(action, ReadFeed):
-        timeout = min(read_timeout, 5.0) if action.final else read_timeout
+        # The agent applies the ackId when the read arrives; the final read only has to reach it,
+        # so it is not kept waiting for a whole long poll.
+        timeout = min(read_timeout, FINAL_READ_TIMEOUT) if action.final else read_timeout
         if version == "v1":
             return Request(
                 "GET", Component.AGENT, f"/agent/v4/datafeed/{action.feed_id}/read", timeout=timeout
@@ -164,6 +169,8 @@ def build_request(action: Action, *, version: str, read_timeout: float = DEFAULT
             f"/agent/v5/datafeeds/{action.feed_id}/read",
             json={"ackId": action.ack_id or ""},
             timeout=timeout,
+            # the final read is cut short on purpose: the HTTP client must not retry its timeout
+            idempotent=not action.final,
         )
     raise TypeError(f"{type(action).__name__} is not an HTTP action")
 
@@ -280,6 +287,8 @@ class DatafeedMachine:
         if unacked and self.version == "v2" and self.feed_id is not None:
             try:  # rule 3: the last ack rides on one short, final read
                 yield ReadFeed(self.feed_id, self.ack_id, final=True)
+            except TimeoutError_:
+                logger.debug("last ack of datafeed %s sent; its long poll was cut short", self.feed_id)
             except Exception as exc:
                 logger.warning(
                     "could not send the last ack of datafeed %s (%s); its last batch will be delivered again",
