@@ -42,8 +42,18 @@ def resolve_config(config: Any) -> Any:
 
 class BotBase:
     def __init__(
-        self, config: Any, *, datafeed: DatafeedSettings | None = None, **datafeed_options: Any
+        self,
+        config: Any,
+        *,
+        datafeed: DatafeedSettings | None = None,
+        client: Any = None,
+        **datafeed_options: Any,
     ) -> None:
+        if config is None and client is None:
+            raise TypeError(
+                f"{type(self).__name__} needs a config (a path to bot-config.json/.yaml, a BotConfig or a "
+                "SymConfig) or a ready client"
+            )
         self.config = resolve_config(config) if config is not None else None
         self.settings = datafeed or DatafeedSettings.from_config(self.config or {}, **datafeed_options)
         self.registry = HandlerRegistry()
@@ -78,7 +88,14 @@ class BotBase:
         parsed = CommandPattern.parse(pattern)
 
         def register(callback: F) -> F:
-            self._add(Handler.build("command", callback, command=parsed, filter=as_filter(filter)))
+            handler = Handler.build("command", callback, command=parsed, filter=as_filter(filter))
+            missing = sorted(handler.required - parsed.argument_names - {"match"})
+            if missing:
+                raise TypeError(
+                    f"command handler {handler.name} requires {', '.join(missing)}, which the pattern "
+                    f"{pattern!r} does not provide (its arguments: {sorted(parsed.argument_names) or 'none'})"
+                )
+            self._add(handler)
             callback.__doc__ = callback.__doc__ or description
             return callback
 

@@ -31,7 +31,7 @@ class Bot(BotBase):
     """
 
     def __init__(self, config: Any = None, *, client: Any = None, **datafeed_options: Any) -> None:
-        super().__init__(config, **datafeed_options)
+        super().__init__(config, client=client, **datafeed_options)
         self._client = client
         self._services: Any = None
         self._runner: SyncDatafeedRunner | None = None
@@ -173,7 +173,7 @@ class AsyncBot(BotBase):
     plain ``def`` handlers in a thread pool (``max_workers``) so they never block the loop."""
 
     def __init__(self, config: Any = None, *, client: Any = None, **datafeed_options: Any) -> None:
-        super().__init__(config, **datafeed_options)
+        super().__init__(config, client=client, **datafeed_options)
         self._client = client
         self._services: Any = None
         self._runner: AsyncDatafeedRunner | None = None

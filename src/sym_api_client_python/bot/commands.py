@@ -75,6 +75,10 @@ class CommandPattern:
         return cls(pattern, words[0], tuple(parts))
 
     @property
+    def argument_names(self) -> set[str]:
+        return {part.name for part in self.parts if isinstance(part, _Param)}
+
+    @property
     def usage(self) -> str:
         return self.pattern
 

@@ -33,6 +33,8 @@ class Handler:
     is_async: bool = False
     accepts_all_kwargs: bool = False
     accepted: frozenset[str] = field(default_factory=frozenset)
+    #: keyword parameters without a default (they must be provided by a pattern or a filter)
+    required: frozenset[str] = field(default_factory=frozenset)
 
     @classmethod
     def build(cls, kind: str, callback: Callback, **fields: Any) -> Handler:
@@ -51,6 +53,12 @@ class Handler:
             is_async=inspect.iscoroutinefunction(callback),
             accepts_all_kwargs=any(p.kind is inspect.Parameter.VAR_KEYWORD for p in params),
             accepted=frozenset(p.name for p in params[1:]),
+            required=frozenset(
+                p.name
+                for p in params[1:]
+                if p.default is inspect.Parameter.empty
+                and p.kind not in (inspect.Parameter.VAR_KEYWORD, inspect.Parameter.VAR_POSITIONAL)
+            ),
             **fields,
         )
 

@@ -113,3 +113,26 @@ def test_reply_content_rules():
     assert to_messageml("<messageML>x</messageML>") == "<messageML>x</messageML>"
     assert to_messageml("<b>hi</b> there") == "<messageML><b>hi</b> there</messageML>"
     assert to_messageml("1 < 2 but <b>") == "<messageML>1 &lt; 2 but &lt;b&gt;</messageML>"
+
+
+def test_registration_errors_name_the_problem():
+    from sym_api_client_python.bot import Bot
+
+    bot = Bot(client=object())
+    with pytest.raises(TypeError, match=r"requires ticker, which the pattern '/buy \{qty:int\}'"):
+
+        @bot.command("/buy {qty:int}")
+        def buy(ctx, qty, ticker):
+            pass
+
+    with pytest.raises(TypeError, match="context as its first argument"):
+        bot.on_message()(lambda: None)
+    with pytest.raises(TypeError, match="needs a config"):
+        Bot()
+
+
+def test_package_exports_the_framework_lazily():
+    import sym_api_client_python as sdk
+
+    assert sdk.Bot.__name__ == "Bot" and sdk.AsyncBot.__name__ == "AsyncBot"
+    assert sdk.filters.im is filters.im
