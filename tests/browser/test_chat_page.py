@@ -144,7 +144,8 @@ def test_renderer_drops_scripts_handlers_and_javascript_links(page: Any) -> None
     hostile = (
         '<div><img src="x" onerror="window.pwned=1"><script>window.pwned=2</script>'
         '<a href="javascript:window.pwned=3">link</a><b onclick="window.pwned=4">bold</b>'
-        '<iframe src="https://example.com"></iframe><form id="f"><text-field name="t" onfocus="x"></text-field>'
+        '<iframe src="https://example.com"></iframe>'
+        '<form id="f"><text-field name="t" onfocus="x"></text-field>'
         '<button name="go" type="action">Go</button></form></div>'
     )
     rendered = page.evaluate(

@@ -106,12 +106,19 @@ def test_event_stream_pushes_new_messages_and_streams(symphony_pod: SymphonyPod)
     threading.Timer(0.2, bot_writes).start()
     events: dict[str, Any] = {}
     current = None
-    while "message" not in events:
-        line = stream.readline().decode().rstrip("\n")
-        if line.startswith("event: "):
-            current = line[len("event: ") :]
-        elif line.startswith("data: ") and current:
-            events[current] = json.loads(line[len("data: ") :])
+
+    def read_until(kind: str) -> None:
+        nonlocal current
+        while kind not in events:
+            line = stream.readline().decode().rstrip("\n")
+            if line.startswith("event: "):
+                current = line[len("event: ") :]
+            elif line.startswith("data: ") and current:
+                events[current] = json.loads(line[len("data: ") :])
+
+    read_until("message")
+    symphony_pod.create_user("newcomer")  # the page's user list refreshes
+    read_until("user")
     stream.close()
     assert "stream" in events  # the IM the bot opened appeared in the watcher's list
     assert "hello watcher" in events["message"]["message"]

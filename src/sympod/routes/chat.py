@@ -246,14 +246,25 @@ def _sse(event: str, data: Any) -> bytes:
     return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'))}\n\n".encode()
 
 
+def _user_count(pod: PodState) -> int:
+    row = pod.store.query_one("SELECT COUNT(*) AS users FROM users")
+    return int(row["users"]) if row else 0
+
+
 async def _user_events(request: Request, pod: PodState, user_id: int) -> AsyncIterator[bytes]:
     # start after the newest existing message: the page loads history itself
     last_seq = pod.store.query_one("SELECT COALESCE(MAX(seq), 0) AS seq FROM messages")["seq"]  # type: ignore[index]
     known_streams = set(pod.store.user_stream_ids(user_id))
+    known_users = _user_count(pod)
     loop = asyncio.get_running_loop()
     last_sent = loop.time()
     yield b": connected\n\n"
-    while not await request.is_disconnected():
+    # ends with the page, or when the server shuts down (an open page must not hold up Ctrl-C)
+    while not getattr(pod, "closing", False) and not await request.is_disconnected():
+        users = _user_count(pod)
+        if users != known_users:
+            known_users = users
+            yield _sse("user", {"count": users})
         streams = set(pod.store.user_stream_ids(user_id))
         if streams != known_streams:
             for stream_id in streams - known_streams:
