@@ -228,21 +228,26 @@ class ValidatingClient:
 
 # ---------------------------------------------------------------------------------------------- world
 @functools.lru_cache(maxsize=1)
-def _user_key_pair() -> tuple[str, str]:
-    """One RSA key pair shared by the test users (generating keys is the slow part of a login)."""
+def _user_key_pair() -> tuple[Any, str]:
+    """One RSA key pair shared by the test users: the private key as a loaded key object, because
+    loading a PEM validates the RSA key (~0.1 s) and PyJWT would do that on every signature."""
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
 
     key = rsa.generate_private_key(public_exponent=65537, key_size=2048)
-    private_pem = key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-    ).decode()
     public_pem = (
         key.public_key()
         .public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
         .decode()
     )
-    return private_pem, public_pem
+    return key, public_pem
+
+
+@functools.lru_cache(maxsize=4)
+def _loaded_private_key(pem: bytes) -> Any:
+    from cryptography.hazmat.primitives import serialization
+
+    return serialization.load_pem_private_key(pem, password=None)
 
 
 @dataclass
@@ -275,15 +280,16 @@ class World:
 def make_world(emulator: Any) -> World:
     from .podclient import PodClient
 
-    private_pem, public_pem = _user_key_pair()
+    private_key, public_pem = _user_key_pair()
 
     def person(username: str, display: str, **extra: Any) -> tuple[ValidatingClient, dict[str, Any]]:
         user = emulator.create_user(username, display, email=f"{username}@example.com", public_key=public_pem,
                                     **extra)  # fmt: skip
-        return ValidatingClient(PodClient(emulator).login(username, private_pem)), user
+        return ValidatingClient(PodClient(emulator).login(username, private_key)), user
 
     alice, alice_user = person("alice", "Alice Archer", firstName="Alice", lastName="Archer")
     bob_user = emulator.create_user("bob", "Bob Baker", email="bob@example.com")
     admin, admin_user = person("admin", "Pod Admin", bot=True, roles=["SUPER_ADMINISTRATOR"])
-    bot = ValidatingClient(PodClient(emulator).login_bot(emulator))
+    bot_key = _loaded_private_key(emulator.bot_private_key_path.read_bytes())
+    bot = ValidatingClient(PodClient(emulator).login(emulator.bot["username"], bot_key))
     return World(emulator, bot, emulator.bot, alice, alice_user, bob_user, admin, admin_user)
