@@ -78,23 +78,29 @@ class Bot(BotBase):
         )
         self._runner = runner
         failure: list[BaseException] = []
+        finished = threading.Event()
 
         def target() -> None:
             try:
                 runner.run()
             except BaseException as exc:  # pragma: no cover - the runner handles everything itself
                 failure.append(exc)
+            finally:
+                finished.set()
 
         worker = threading.Thread(target=target, name="symphony-datafeed", daemon=True)
         restore = self._install_sigterm()
         worker.start()
         try:
-            while worker.is_alive():
-                worker.join(0.2)  # wakes up for Ctrl-C, which only the main thread receives
+            # An Event, not Thread.join(): a join interrupted by Ctrl-C can return early later on
+            # (CPython < 3.13), which would let the process exit mid-handler.
+            while not finished.wait(0.2):  # wakes up for Ctrl-C, which only the main thread gets
+                pass
         except KeyboardInterrupt:
-            logger.info("interrupted: stopping the bot")
+            logger.info("interrupted: stopping the bot (in-flight handlers finish first)")
             self.stop()
-            worker.join()
+            while not finished.wait(0.2):  # a second Ctrl-C here aborts the graceful stop
+                pass
         finally:
             restore()
             runner.dispatcher.close()
