@@ -95,7 +95,7 @@ class FeedHub:
 def build_event(
     event_type: str,
     payload: dict[str, Any],
-    initiator: dict[str, Any] | None,
+    initiator: dict[str, Any],
     *,
     message_id: str | None = None,
 ) -> dict[str, Any]:
@@ -116,7 +116,7 @@ def build_event(
         "messageId": message_id or "",
         "timestamp": now_ms(),
         "type": event_type,
-        "initiator": {"user": v4_user(initiator)} if initiator is not None else {},
+        "initiator": {"user": v4_user(initiator)},
         "payload": {payload_key: payload},
     }
     return event
@@ -126,20 +126,22 @@ def publish_event(
     pod: PodState,
     event_type: str,
     payload: dict[str, Any],
-    initiator_user_id: int | None,
+    initiator_user_id: int,
     member_user_ids: Iterable[int],
     *,
     message_id: str | None = None,
 ) -> dict[str, Any]:
     """Build a V4Event and queue it on every feed of every member; returns the event.
 
-    Must be called on the server's event-loop thread (route handlers are).
+    The initiator is required: the legacy SDK reads ``initiator.user.userId`` of every event
+    without a guard. Must be called on the server's event-loop thread (route handlers are).
     """
-    initiator = pod.store.get_user(initiator_user_id) if initiator_user_id is not None else None
+    initiator = pod.store.get_user(initiator_user_id)
+    if initiator is None:
+        raise ValueError(f"publish_event: no user {initiator_user_id} to be the initiator of {event_type}")
     event = build_event(event_type, payload, initiator, message_id=message_id)
     members = set(member_user_ids)
-    if initiator_user_id is not None:
-        members.add(initiator_user_id)
+    members.add(initiator_user_id)
     feed_ids = pod.store.feed_ids_for_users(members)
     pod.store.enqueue_event(event, initiator_user_id, feed_ids)
     pod.hub.notify(feed_ids)

@@ -90,7 +90,7 @@ class PodState:
         self,
         event_type: str,
         payload: dict[str, Any],
-        initiator_user_id: int | None,
+        initiator_user_id: int,
         member_user_ids: Iterable[int],
         *,
         message_id: str | None = None,

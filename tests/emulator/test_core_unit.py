@@ -1,0 +1,167 @@
+"""Unit tests of the emulator's I/O-free core: ids, store queues and transactions, events, faults."""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from sympod.events import PAYLOAD_KEYS, build_event, v4_stream, v4_user
+from sympod.faults import FaultRegistry
+from sympod.ids import (
+    new_feed_id,
+    new_message_id,
+    new_stream_id,
+    normalize_id,
+    to_standard_base64,
+)
+from sympod.store import Store
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    return Store(tmp_path / "pod.db", group_commit=True)
+
+
+def test_ids_have_the_shapes_sdks_expect() -> None:
+    stream_id, message_id = new_stream_id(), new_message_id()
+    assert re.fullmatch(r"[A-Za-z0-9_-]{34}", stream_id) and re.fullmatch(r"[A-Za-z0-9_-]{34}", message_id)
+    assert re.fullmatch(r"[0-9a-f]{32}_f", new_feed_id(2))
+    assert not new_feed_id(1).endswith("_f")
+    standard = to_standard_base64(stream_id)
+    assert standard.endswith("=") or len(standard) % 4 == 0
+    assert normalize_id(standard) == stream_id  # both alphabets and padding map to one id
+    assert normalize_id(" tzwvAZIdDMG3ZPRxv+xsgH///qr+JJkWdA== ") == "tzwvAZIdDMG3ZPRxv-xsgH___qr-JJkWdA"
+
+
+def test_users_get_int64_ids_in_order_and_lookups(store: Store) -> None:
+    bot = store.create_user("bot", bot=True)
+    alice = store.create_user("Alice", email="alice@example.com")
+    assert alice["user_id"] == bot["user_id"] + 1 and bot["account_type"] == "SYSTEM"
+    assert store.find_user("alice")["user_id"] == alice["user_id"]  # usernames are case-insensitive
+    assert store.find_user(str(alice["user_id"]))["username"] == "Alice"
+    assert store.get_user(2**70) is None  # out of int64: no OverflowError
+    with pytest.raises(sqlite3.IntegrityError):
+        store.create_user("ALICE")
+    with pytest.raises(ValueError, match="unknown user columns"):
+        store.create_user("x", shoe_size=42)
+
+
+def test_v2_lease_ack_and_redelivery(store: Store) -> None:
+    user = store.create_user("bot", bot=True)
+    feed = store.create_datafeed(user["user_id"], 2)["feed_id"]
+    for number in range(3):
+        event = build_event("MESSAGESENT", {"message": {"messageId": f"m{number}"}}, user)
+        store.enqueue_event(event, user["user_id"], [feed])
+    first = store.lease_events_v2(feed, "ack-1", limit=2, lease_ms=60_000)
+    second = store.lease_events_v2(feed, "ack-2", limit=10, lease_ms=0)  # expires at once
+    assert [e["messageId"] for e in first] == ["m0", "m1"]
+    assert [e["messageId"] for e in second] == ["m2"]
+    # ack-2's lease ran out: m2 is offered again, m0/m1 are still leased to ack-1
+    assert [e["messageId"] for e in store.lease_events_v2(feed, "ack-3", 10, 60_000)] == ["m2"]
+    assert store.ack_events_v2(feed, "ack-1") == 2
+    assert store.ack_events_v2(feed, "unknown") == 0
+    assert store.queued_event_count(feed) == 1
+    assert store.delete_datafeed(feed) and store.queued_event_count(feed) == 0
+
+
+def test_v1_take_removes_what_it_returns(store: Store) -> None:
+    user = store.create_user("bot", bot=True)
+    feed = store.create_datafeed(user["user_id"], 1)["feed_id"]
+    for number in range(3):
+        store.enqueue_event(
+            build_event("MESSAGESENT", {"message": {"messageId": f"m{number}"}}, user),
+            user["user_id"],
+            [feed],
+        )
+    assert [e["messageId"] for e in store.take_events_v1(feed, 2)] == ["m0", "m1"]
+    assert [e["messageId"] for e in store.take_events_v1(feed, 2)] == ["m2"]
+    assert store.take_events_v1(feed, 2) == []
+
+
+def test_group_commit_savepoints_roll_back_one_block_only(tmp_path: Path) -> None:
+    store = Store(tmp_path / "pod.db", group_commit=True)
+    store.create_user("kept")
+    with pytest.raises(RuntimeError), store.transaction():
+        store.create_user("rolled-back")
+        raise RuntimeError("handler failed")
+    assert store.has_uncommitted
+    store.commit()
+    assert not store.has_uncommitted
+    store.close()
+    reopened = Store(tmp_path / "pod.db")
+    assert [u["username"] for u in reopened.list_users()] == ["kept"]
+
+
+def test_uncommitted_group_writes_are_lost_without_commit(tmp_path: Path) -> None:
+    store = Store(tmp_path / "pod.db", group_commit=True)
+    store.create_user("committed")
+    store.commit()
+    store.create_user("pending")
+    # another connection (a restarted server) sees only committed data
+    other = sqlite3.connect(tmp_path / "pod.db")
+    assert [row[0] for row in other.execute("SELECT username FROM users")] == ["committed"]
+
+
+def test_reset_keeps_the_listed_users_and_their_sessions(store: Store) -> None:
+    bot = store.create_user("bot", bot=True)
+    alice = store.create_user("alice")
+    store.add_session("t-bot", "session", bot["user_id"], 2**40)
+    store.add_session("t-alice", "session", alice["user_id"], 2**40)
+    store.create_stream(
+        "s1", "IM", creator_id=alice["user_id"], member_ids=[bot["user_id"], alice["user_id"]]
+    )
+    store.reset([bot["user_id"]])
+    assert [u["username"] for u in store.list_users()] == ["bot"]
+    assert store.get_session("t-bot") and not store.get_session("t-alice")
+    assert store.get_stream("s1") is None
+
+
+def test_events_shapes() -> None:
+    user = {
+        "user_id": 7,
+        "username": "alice",
+        "display_name": "Alice",
+        "email": None,
+        "first_name": "A",
+        "last_name": None,
+    }
+    assert v4_user(user) == {
+        "userId": 7,
+        "firstName": "A",
+        "lastName": "",
+        "displayName": "Alice",
+        "email": "",
+        "username": "alice",
+    }
+    stream = {"stream_id": "s", "stream_type": "ROOM", "name": "Ops"}
+    assert v4_stream(stream)["roomName"] == "Ops"
+    event = build_event("SYMPHONYELEMENTSACTION", {"formMessageId": "m9", "formId": "f"}, user)
+    assert event["messageId"] == "m9" and event["payload"] == {
+        "symphonyElementsAction": {"formMessageId": "m9", "formId": "f"}
+    }
+    assert event["initiator"]["user"]["userId"] == 7
+    assert set(PAYLOAD_KEYS) >= {"MESSAGESENT", "ROOMCREATED", "CONNECTIONACCEPTED", "SHAREDPOST"}
+    with pytest.raises(ValueError, match="unknown event type"):
+        build_event("NOPE", {}, user)
+
+
+def test_fault_rules_match_consume_and_persist(store: Store) -> None:
+    registry = FaultRegistry(store)
+    rule = registry.add(r"^/pod/", method="get", status=503, times=2)
+    assert rule.method == "GET"
+    assert registry.match("POST", "/pod/v1/x") is None
+    assert registry.match("GET", "/_emulator/health") is None  # never the control API
+    assert registry.match("GET", "/pod/v1/x") is rule
+    assert FaultRegistry(store).list()[0].times_left == 1  # a restart sees what is left
+    assert registry.match("GET", "/pod/v1/x") is rule
+    assert registry.match("GET", "/pod/v1/x") is None
+    for bad, message in (
+        ({"path_regex": "("}, "regular expression"),
+        ({"path_regex": "x"}, "at least one"),
+        ({"path_regex": "x", "status": 700}, "'status'"),
+    ):
+        with pytest.raises(ValueError, match=message):
+            registry.add(**bad)  # type: ignore[arg-type]
