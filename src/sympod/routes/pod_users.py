@@ -1,15 +1,19 @@
-"""User lookups: ``GET /pod/v2/user``, ``GET /pod/v3/users``, ``POST /pod/v1/user/search``."""
+"""User lookups (``GET /pod/v2/user``, ``GET /pod/v3/users``, ``POST /pod/v1/user/search``), followers
+and the service account manifest."""
 
 from __future__ import annotations
+
+from typing import Any
 
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..domain import users
+from ..domain import follows, users
+from ..domain.streams import parse_user_id_list
 from ..errors import ApiError
-from ..httputil import query_bool
-from .pod_common import caller, json_object, no_content, ok, paging
+from ..httputil import query_bool, query_int
+from .pod_common import caller, json_object, no_content, ok, paging, path_user_id, success
 
 
 async def get_user(request: Request) -> Response:
@@ -48,8 +52,60 @@ async def search_users(request: Request) -> Response:
     return ok(users.search(pod.store, query, filters, skip=skip, limit=limit))
 
 
+async def _follow(request: Request, *, follow: bool) -> Response:
+    pod, user = await caller(request)
+    body = await json_object(request)
+    follower_ids = parse_user_id_list(body.get("followers"), name="followers")
+    uid = path_user_id(request, "uid")
+    return success(follows.change_followers(pod.store, user, uid, follower_ids, follow=follow))
+
+
+async def follow(request: Request) -> Response:
+    return await _follow(request, follow=True)
+
+
+async def unfollow(request: Request) -> Response:
+    return await _follow(request, follow=False)
+
+
+def _cursor_params(request: Request) -> dict[str, Any]:
+    limit = query_int(request, "limit", default=100, minimum=1, maximum=1000)
+    return {
+        "limit": limit,
+        "before": request.query_params.get("before"),
+        "after": request.query_params.get("after"),
+    }
+
+
+async def followers(request: Request) -> Response:
+    pod, _ = await caller(request)
+    return ok(follows.followers_of(pod.store, path_user_id(request, "uid"), **_cursor_params(request)))
+
+
+async def following(request: Request) -> Response:
+    pod, _ = await caller(request)
+    return ok(follows.following_of(pod.store, path_user_id(request, "uid"), **_cursor_params(request)))
+
+
+async def get_manifest(request: Request) -> Response:
+    _, user = await caller(request)
+    return ok(follows.get_manifest(user))
+
+
+async def set_manifest(request: Request) -> Response:
+    pod, user = await caller(request)
+    follows.set_manifest(pod.store, user, await json_object(request))
+    return success("Manifest updated")
+
+
 routes: list[Route] = [
     Route("/pod/v2/user", get_user, methods=["GET"]),
     Route("/pod/v3/users", list_users, methods=["GET"]),
     Route("/pod/v1/user/search", search_users, methods=["POST"]),
+    Route("/pod/v1/user/manifest/own", get_manifest, methods=["GET"]),
+    Route("/pod/v1/user/manifest/own", set_manifest, methods=["POST"]),
+    Route("/pod/v1/user/{uid}/follow", follow, methods=["POST"]),
+    Route("/pod/v1/user/{uid}/unfollow", unfollow, methods=["POST"]),
+    Route("/pod/v1/user/{uid}/followers", followers, methods=["GET"]),
+    Route("/pod/v1/user/{uid}/following", following, methods=["GET"]),
 ]
