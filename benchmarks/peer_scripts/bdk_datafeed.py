@@ -3,10 +3,11 @@
 Protocol with the harness (JSON lines on stdout, commands on stdin):
   1. creates its v2 feed and prints {"event": "feed-ready"};
   2. on "go" (the harness has queued <count> messages) reads them with a no-op listener and prints
-     {"event": "throughput", "events": n, "seconds": s} once all arrived;
-  3. with <latency_count> > 0 switches to a listener that replies to each message and prints
-     {"event": "latency", "ms": [...]} after that many replies (latency = reply accepted by the
-     pod minus the message's creation timestamp).
+     {"event": "throughput", "events": n, "seconds": s} then {"event": "latency-ready"};
+  3. the same running loop then replies to the next <latency_count> messages and prints
+     {"event": "latency", "ms": [...]} (latency = reply accepted by the pod minus the message's
+     creation timestamp). No stop in between: a read abandoned by a stop would hold the next
+     events until the pod's ack timeout.
 
 Usage: python bdk_datafeed.py <bdk-config.yaml> <count> <latency_count>
 """
@@ -23,41 +24,31 @@ from symphony.bdk.core.service.datafeed.real_time_event_listener import RealTime
 from symphony.bdk.core.symphony_bdk import SymphonyBdk
 
 
-class Counter(RealTimeEventListener):
-    def __init__(self, expected: int, done: asyncio.Event) -> None:
-        self.expected, self.done, self.count = expected, done, 0
-        self.first = self.last = 0.0
+class Listener(RealTimeEventListener):
+    """No-op for the first ``count`` messages, then replies to each and records the latency."""
 
-    async def on_message_sent(self, initiator, event) -> None:  # type: ignore[no-untyped-def]
-        self.count += 1
-        if self.count == 1:
-            self.first = time.perf_counter()
-        if self.count >= self.expected:
-            self.last = time.perf_counter()
-            self.done.set()
-
-
-class Replier(RealTimeEventListener):
-    def __init__(self, bdk: SymphonyBdk, expected: int, done: asyncio.Event) -> None:
-        self.bdk, self.expected, self.done = bdk, expected, done
+    def __init__(self, bdk: SymphonyBdk, count: int, latency_count: int, done: asyncio.Event) -> None:
+        self.bdk, self.count, self.latency_count, self.done = bdk, count, latency_count, done
+        self.seen = 0
+        self.first = 0.0
         self.latencies: list[float] = []
 
     async def on_message_sent(self, initiator, event) -> None:  # type: ignore[no-untyped-def]
+        if self.seen < self.count:
+            self.seen += 1
+            if self.seen == 1:
+                self.first = time.perf_counter()
+            if self.seen == self.count:
+                emit("throughput", events=self.count - 1, seconds=max(time.perf_counter() - self.first, 1e-9))
+                emit("latency-ready")
+                if not self.latency_count:
+                    self.done.set()
+            return
         message = event.message
         await self.bdk.messages().send_message(message.stream.stream_id, "<messageML>pong</messageML>")
         self.latencies.append(time.time() * 1000 - message.timestamp)
-        if len(self.latencies) >= self.expected:
+        if len(self.latencies) >= self.latency_count:
             self.done.set()
-
-
-async def run_until(loop, done: asyncio.Event, timeout: float) -> None:  # type: ignore[no-untyped-def]
-    task = asyncio.create_task(loop.start())
-    try:
-        await asyncio.wait_for(done.wait(), timeout)
-    finally:
-        await loop.stop(hard_kill=True)
-        task.cancel()
-        await asyncio.gather(task, return_exceptions=True)
 
 
 async def main() -> None:
@@ -71,20 +62,17 @@ async def main() -> None:
         emit("feed-ready")
         await asyncio.get_running_loop().run_in_executor(None, wait_for, "go")
         done = asyncio.Event()
-        counter = Counter(count, done)
-        loop.subscribe(counter)
-        await run_until(loop, done, timeout=600)
-        emit("throughput", events=count - 1, seconds=max(counter.last - counter.first, 1e-9))
-        loop.unsubscribe(counter)
+        listener = Listener(bdk, count, latency_count, done)
+        loop.subscribe(listener)
+        task = asyncio.create_task(loop.start())
+        try:
+            await asyncio.wait_for(done.wait(), 600)
+        finally:
+            await loop.stop(hard_kill=True)
+            task.cancel()
+            await asyncio.gather(task, return_exceptions=True)
         if latency_count:
-            done = asyncio.Event()
-            replier = Replier(bdk, latency_count, done)
-            loop = bdk.datafeed()
-            loop.subscribe(replier)
-            task = asyncio.create_task(run_until(loop, done, timeout=600))
-            emit("latency-ready")
-            await task
-            emit("latency", ms=replier.latencies)
+            emit("latency", ms=listener.latencies)
 
 
 asyncio.run(main())

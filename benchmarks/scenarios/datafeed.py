@@ -20,13 +20,20 @@ from .owned import call_owned, numbers
 THROUGHPUT = "datafeed v2 events/s (no-op handler)"
 LATENCY_P50 = "event→reply latency p50"
 LATENCY_P99 = "event→reply latency p99"
+OWNED_SUBJECT = "ours (bench_datafeed)"
 
 
-def _new_stream(ctx: RunContext) -> tuple[str, str]:
-    """A fresh sender and an IM with the bot (the events the bot sees come from this user)."""
+def _new_stream(ctx: RunContext, *, reset: bool = False) -> tuple[str, str]:
+    """A fresh sender and an IM with the bot (the events the bot sees come from this user).
+
+    ``reset`` empties the emulator first: v2 feeds outlive the scripts that opened them, and a
+    previous subject's feeds (with their own backlog and ack timers) must not share the pod.
+    """
     pod = ctx.pod()
     control = pod.control()
     try:
+        if reset:
+            control.reset()
         username = f"bench-{uuid.uuid4().hex[:8]}"
         control.create_user(username, display_name="Bench Sender")
         first = control.send_message(username, "<messageML>hello</messageML>", to=pod.bot_username())
@@ -35,17 +42,27 @@ def _new_stream(ctx: RunContext) -> tuple[str, str]:
         control.close()
 
 
-def _bdk(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int) -> None:
+# subject -> (interpreter owner, script, config attribute of the emulator)
+PROTOCOL_SCRIPTS = {
+    "ours": ("ours", "ours_datafeed.py", "bot_config_path"),
+    "bdk": ("bdk", "bdk_datafeed.py", "bdk_config_path"),
+}
+
+
+def _scripted(ctx: RunContext, result: ScenarioResult, subject: str, count: int, latency_count: int) -> None:
+    """One subject through the feed-ready / go / throughput / latency protocol of the scripts."""
+    owner, script_name, config_attribute = PROTOCOL_SCRIPTS[subject]
     throughput: list[float] = []
     p50: list[float] = []
     p99: list[float] = []
     try:
-        python = python_for(ctx, "bdk")
+        python = python_for(ctx, owner)
         pod = ctx.pod()
+        config = str(getattr(pod, config_attribute))
         for _ in range(ctx.repeats):
-            sender, stream_id = _new_stream(ctx)
+            sender, stream_id = _new_stream(ctx, reset=True)
             script = ScriptProcess(
-                python, "bdk_datafeed.py", [str(pod.bdk_config_path), str(count), str(latency_count)]
+                python, script_name, [config, str(count), str(latency_count)], peer=owner != "ours"
             )
             try:
                 script.expect("feed-ready", timeout=120)
@@ -53,8 +70,8 @@ def _bdk(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int
                 script.send("go")
                 measured = script.expect("throughput", timeout=600)
                 throughput.append(measured["events"] / measured["seconds"])
+                script.expect("latency-ready", timeout=60)
                 if latency_count:
-                    script.expect("latency-ready", timeout=60)
                     _paced_messages(ctx, sender, stream_id, latency_count)
                     latencies = script.expect("latency", timeout=300)["ms"]
                     p50.append(percentile(latencies, 0.50))
@@ -62,15 +79,15 @@ def _bdk(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int
             finally:
                 script.close()
     except PeerUnavailable as exc:
-        result.mark_unavailable(THROUGHPUT, "bdk", f"peer unavailable: {exc}")
+        result.mark_unavailable(THROUGHPUT, subject, f"peer unavailable: {exc}")
         return
     except (ComponentMissing, RuntimeError, TimeoutError) as exc:
-        result.mark_unavailable(THROUGHPUT, "bdk", f"n/a: {exc}")
+        result.mark_unavailable(THROUGHPUT, subject, f"n/a: {exc}")
         return
-    result.add_figure(THROUGHPUT, "bdk", "events/s", throughput, higher_is_better=True)
+    result.add_figure(THROUGHPUT, subject, "events/s", throughput, higher_is_better=True)
     if p50:
-        result.add_figure(LATENCY_P50, "bdk", "ms", p50)
-        result.add_figure(LATENCY_P99, "bdk", "ms", p99)
+        result.add_figure(LATENCY_P50, subject, "ms", p50)
+        result.add_figure(LATENCY_P99, subject, "ms", p99)
 
 
 def _paced_messages(ctx: RunContext, sender: str, stream_id: str, count: int, gap_s: float = 0.01) -> None:
@@ -84,20 +101,25 @@ def _paced_messages(ctx: RunContext, sender: str, stream_id: str, count: int, ga
         control.close()
 
 
-def _ours(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int) -> None:
-    """Our figures come from benchmarks/bench_datafeed.py (owned by the datafeed work)."""
+def _owned(ctx: RunContext, result: ScenarioResult, count: int, latency_count: int) -> None:
+    """Extra figures from benchmarks/bench_datafeed.py (owned by the datafeed work), when present."""
     try:
-        raw: Any = call_owned("bench_datafeed", ctx, count=count, latency_count=latency_count, events=count)
-    except ComponentMissing as exc:
-        result.mark_unavailable(THROUGHPUT, "ours", f"n/a (component missing): {exc}")
-        return
-    except Exception as exc:  # their failure must not stop the peers' figures
-        result.mark_unavailable(THROUGHPUT, "ours", f"bench_datafeed.run failed: {exc!r}")
+        raw: Any = call_owned(
+            "bench_datafeed", ctx, share_pod=False, count=count, latency_count=latency_count
+        )
+    except ComponentMissing:
+        return  # optional: ours is measured by ours_datafeed.py either way
+    except Exception as exc:  # their failure must not stop the other figures
+        result.mark_unavailable(THROUGHPUT, OWNED_SUBJECT, f"bench_datafeed.run failed: {exc!r}")
         return
     flat = numbers(raw)
     _figure_from(result, flat, THROUGHPUT, ("events_per_s", "throughput", "events/s"), "events/s", True)
     _figure_from(result, flat, LATENCY_P50, ("p50", "latency_p50"), "ms", False)
     _figure_from(result, flat, LATENCY_P99, ("p99", "latency_p99"), "ms", False)
+    for key, value in flat.items():
+        if key.startswith("ceiling.") and ("per_s" in key or "rate" in key):
+            metric = f"in-process ceiling: {key.removeprefix('ceiling.')}"
+            result.add_figure(metric, OWNED_SUBJECT, "events/s", [value], higher_is_better=True)
 
 
 def _figure_from(
@@ -110,19 +132,20 @@ def _figure_from(
 ) -> None:
     """Pick every value of an owned module's result whose key ends with one of ``key_hints``."""
     for hint in key_hints:
-        samples = [value for key, value in flat.items() if key.split(".")[-1] == hint or key.endswith(hint)]
+        samples = [value for key, value in flat.items() if key.split("[")[0].split(".")[-1] == hint]
         if samples:
-            result.add_figure(metric, "ours", unit, samples, higher_is_better=higher_is_better)
+            result.add_figure(metric, OWNED_SUBJECT, unit, samples, higher_is_better=higher_is_better)
             return
-    result.mark_unavailable(metric, "ours", f"bench_datafeed.run gave no {'/'.join(key_hints)}")
+    result.mark_unavailable(metric, OWNED_SUBJECT, f"bench_datafeed.run gave no {'/'.join(key_hints)}")
 
 
 def run(ctx: RunContext) -> ScenarioResult:
     result = ScenarioResult("datafeed", "(b) Datafeed v2 throughput and event→reply latency")
     count = ctx.size(10_000, 1_000)
     latency_count = ctx.size(200, 30)
-    _ours(ctx, result, count, latency_count)
-    _bdk(ctx, result, count, latency_count)
+    _scripted(ctx, result, "ours", count, latency_count)
+    _scripted(ctx, result, "bdk", count, latency_count)
+    _owned(ctx, result, count, latency_count)
     result.check("ours ≥ 20x BDK events/s", THROUGHPUT, "ours", at_least=20, versus="bdk")
     result.check("ours event→reply p50 ≤ 5 ms", LATENCY_P50, "ours", at_most=5)
     result.notes.append(

@@ -16,7 +16,12 @@ from ..context import RunContext
 from ..results import ComponentMissing
 
 
-def call_owned(module_name: str, ctx: RunContext, **extra: Any) -> Any:
+def call_owned(module_name: str, ctx: RunContext, *, share_pod: bool = True, **extra: Any) -> Any:
+    """Call ``benchmarks.<module_name>.run`` with the arguments it accepts.
+
+    ``share_pod=False`` lets the module start its own emulator (for modules whose protocol resets or
+    reconfigures the pod in ways the other scenarios must not see).
+    """
     try:
         module = importlib.import_module(f"benchmarks.{module_name}")
     except ImportError as exc:
@@ -28,23 +33,27 @@ def call_owned(module_name: str, ctx: RunContext, **extra: Any) -> Any:
     parameters = inspect.signature(runner).parameters
     if any(p.kind is inspect.Parameter.VAR_KEYWORD for p in parameters.values()):
         return runner(**offered)
-    if "pod" in parameters or "emulator" in parameters:
+    if share_pod and ("pod" in parameters or "emulator" in parameters):
         pod = ctx.pod()
         offered.setdefault("pod", pod)
         offered.setdefault("emulator", pod)
-    if "url" in parameters:
+    if share_pod and "url" in parameters:
         offered.setdefault("url", ctx.pod().url)
     return runner(**{name: value for name, value in offered.items() if name in parameters})
 
 
 def numbers(value: Any, prefix: str = "") -> dict[str, float]:
-    """Flatten a nested result (dicts, lists of numbers) into ``{"a.b": number}``."""
+    """Flatten a nested result into ``{"a.b": number}``; lists of numbers become ``a.b[0]``, ``a.b[1]``."""
     flat: dict[str, float] = {}
     if isinstance(value, Mapping):
         for key, item in value.items():
             flat.update(numbers(item, f"{prefix}{key}."))
     elif isinstance(value, (int, float)) and not isinstance(value, bool):
         flat[prefix.rstrip(".")] = float(value)
+    elif isinstance(value, (list, tuple)):  # repeated samples: "rate[0]", "rate[1]"...
+        for index, item in enumerate(value):
+            if isinstance(item, (int, float)) and not isinstance(item, bool):
+                flat[f"{prefix.rstrip('.')}[{index}]"] = float(item)
     elif hasattr(value, "__dict__") and not isinstance(value, type):
         flat.update(numbers(vars(value), prefix))
     return flat

@@ -90,14 +90,16 @@ def test_owned_module_missing_is_component_missing(tmp_path: Path) -> None:
 
 
 def test_numbers_flattens_nested_results() -> None:
-    assert numbers({"a": {"per_s": 3, "flag": True}, "b": [1], "c": 2.5}) == {"a.per_s": 3.0, "c": 2.5}
+    flat = numbers({"a": {"per_s": 3, "flag": True}, "b": [1, "x", 2], "c": 2.5, "d": "text"})
+    assert flat == {"a.per_s": 3.0, "b[0]": 1.0, "b[2]": 2.0, "c": 2.5}
 
 
 def test_startup_importtime_excludes_interpreter_startup() -> None:
     from benchmarks.scenarios.startup import importtime_cumulative_s
 
-    cost = importtime_cumulative_s(Path(sys.executable), "import json")
-    assert 0 < cost < 0.2
+    # asyncio costs tens of ms: well above the noise of subtracting two interpreter start-ups
+    cost = importtime_cumulative_s(Path(sys.executable), "import asyncio")
+    assert 0.002 < cost < 1.0
 
 
 @pytest.mark.timeout(300)
