@@ -58,11 +58,18 @@ async def main():
     config, alice, bob, scratch = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
     async with SymphonyBdk(BdkConfigLoader.load_from_file(config)) as bdk:
         users, streams, messages = bdk.users(), bdk.streams(), bdk.messages()
-        await step("session", bdk.sessions().get_session())
+        session = await step("session", bdk.sessions().get_session())
+        bot_id = session.id if session else 0
         await step("users_by_ids", users.list_users_by_ids([alice, bob]))
         await step("users_by_usernames", users.list_users_by_usernames(["alice"]))
         await step("users_by_emails", users.list_users_by_emails(["alice@example.com"]))
         await step("search_users", users.search_users(UserSearchQuery(query="alice")))
+        await step("follow_user", users.follow_user([bot_id], alice))
+        await step("list_user_followers", users.list_user_followers(alice))
+        await step("list_users_following", users.list_users_following(bot_id))
+        await step("unfollow_user", users.unfollow_user([bot_id], alice))
+        await step("update_manifest", users.update_manifest_from_json('{"commands": []}'))
+        await step("get_manifest", users.get_manifest())
         im = await step("create_im", streams.create_im(alice))
         im_id = im.id if im else "missing"
         await step("get_im_info", streams.get_im_info(im_id))
@@ -280,7 +287,7 @@ def test_bdk_services_against_the_routes(pod: Any, tmp_path: Path) -> None:
     results = _run("bdk", BDK_SCRIPT, tmp_path, [str(pod.bdk_config_path), *_people(pod), str(tmp_path)])
     for name in ("admin_list_users_forbidden",):
         assert name not in results
-    _check(results, minimum_steps=55)
+    _check(results, minimum_steps=61)
 
 
 def test_legacy_clients_against_the_routes(pod: Any, tmp_path: Path) -> None:
