@@ -14,7 +14,7 @@ from typing import Any
 from ..core.models.events import V4Event
 from ..datafeed.async_driver import AsyncDatafeedRunner
 from ..datafeed.dispatcher import AsyncDispatcher, SyncDispatcher, log_handler_error
-from ..datafeed.sync_driver import SyncDatafeedRunner
+from ..datafeed.sync_driver import SyncDatafeedRunner, run_interruptibly
 from ._base import SERVICE_NAMES, BotBase
 from .context import AsyncContext, Context, SyncContext, ThreadContext
 from .registry import Handler, Selection
@@ -77,35 +77,12 @@ class Bot(BotBase):
             read_timeout=self.settings.read_timeout,
         )
         self._runner = runner
-        failure: list[BaseException] = []
-        finished = threading.Event()
-
-        def target() -> None:
-            try:
-                runner.run()
-            except BaseException as exc:  # pragma: no cover - the runner handles everything itself
-                failure.append(exc)
-            finally:
-                finished.set()
-
-        worker = threading.Thread(target=target, name="symphony-datafeed", daemon=True)
         restore = self._install_sigterm()
-        worker.start()
         try:
-            # An Event, not Thread.join(): a join interrupted by Ctrl-C can return early later on
-            # (CPython < 3.13), which would let the process exit mid-handler.
-            while not finished.wait(0.2):  # wakes up for Ctrl-C, which only the main thread gets
-                pass
-        except KeyboardInterrupt:
-            logger.info("interrupted: stopping the bot (in-flight handlers finish first)")
-            self.stop()
-            while not finished.wait(0.2):  # a second Ctrl-C here aborts the graceful stop
-                pass
+            run_interruptibly(runner)
         finally:
             restore()
             runner.dispatcher.close()
-        if failure:
-            raise failure[0]
 
     def _install_sigterm(self) -> Any:
         if threading.current_thread() is not threading.main_thread():

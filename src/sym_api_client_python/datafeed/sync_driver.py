@@ -136,3 +136,38 @@ class SyncDatafeedRunner:
         self._reader.shutdown(wait=False)
         self._reader = None
         return None
+
+
+def run_interruptibly(runner: SyncDatafeedRunner, *, reraise_interrupt: bool = False) -> None:
+    """Run ``runner`` on a worker thread while the calling thread waits, so that Ctrl-C (which
+    only the main thread receives) turns into a graceful :meth:`SyncDatafeedRunner.stop`:
+    in-flight handlers finish and the last batch is acked. With ``reraise_interrupt`` the
+    ``KeyboardInterrupt`` is raised again afterwards (the legacy service's behaviour)."""
+    failure: list[BaseException] = []
+    finished = threading.Event()
+
+    def target() -> None:
+        try:
+            runner.run()
+        except BaseException as exc:  # handed to the waiting thread
+            failure.append(exc)
+        finally:
+            finished.set()
+
+    threading.Thread(target=target, name="symphony-datafeed", daemon=True).start()
+    interrupted = False
+    try:
+        # An Event, not Thread.join(): a join interrupted by Ctrl-C can later return while the
+        # thread still runs (CPython < 3.13), which would let the process exit mid-handler.
+        while not finished.wait(0.2):
+            pass
+    except KeyboardInterrupt:
+        interrupted = True
+        logger.info("interrupted: stopping the datafeed (in-flight handlers finish first)")
+        runner.stop()
+        while not finished.wait(0.2):  # a second Ctrl-C here aborts the graceful stop
+            pass
+    if failure:
+        raise failure[0]
+    if interrupted and reraise_interrupt:
+        raise KeyboardInterrupt

@@ -21,7 +21,7 @@ from ..core.datafeed import DEFAULT_INITIAL_BACKOFF
 from ..datafeed.dispatcher import DispatchStats, EventGate, SyncDispatcher
 from ..datafeed.legacy_bridge import config_of, sync_requester_of
 from ..datafeed.settings import DatafeedSettings
-from ..datafeed.sync_driver import SyncDatafeedRunner
+from ..datafeed.sync_driver import SyncDatafeedRunner, run_interruptibly
 from ..listeners.connection_listener import ConnectionListener
 from ..listeners.elements_listener import ElementsActionListener
 from ..listeners.im_listener import IMListener
@@ -152,7 +152,7 @@ class AbstractDatafeedEventService:
         )
         self._runner: Any = runner
         try:
-            runner.run()
+            run_interruptibly(runner, reraise_interrupt=True)  # Ctrl-C: graceful stop, then raised
         finally:
             runner.dispatcher.close()
 
