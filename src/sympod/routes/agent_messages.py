@@ -7,6 +7,8 @@ import json
 from typing import Any
 
 from starlette.datastructures import FormData, UploadFile
+from starlette.exceptions import HTTPException
+from starlette.formparsers import MultiPartException
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
@@ -67,7 +69,9 @@ async def _message_input(
         )
     try:
         form = await request.form()
-    except Exception as exc:  # python-multipart raises several types for malformed bodies
+    except HTTPException as exc:  # Starlette's wrapping of python-multipart's MultiPartException
+        raise ApiError(400, f"Malformed multipart body: {exc.detail}") from None
+    except (MultiPartException, ValueError) as exc:
         raise ApiError(400, f"Malformed multipart body: {exc}") from None
     fields = {name: await _text_part(form, name) for name in ("message", "data", "version")}
     attachments = await _files(form, "attachment", preview=False)
