@@ -257,6 +257,11 @@ class Store:
         self._tx_lock = threading.RLock()
         self.group_commit = group_commit
         self._committed_changes = self._conn.total_changes
+        # Read caches of rows every message needs (its sender, the members' feeds). Every Store
+        # method writing them invalidates; a rollback clears them (a row read inside the rolled-back
+        # block may not exist any more). Hence: write these tables through Store methods only.
+        self._user_cache: dict[int, dict[str, Any]] = {}
+        self._feed_cache: dict[int, list[str]] = {}
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
         self.commit()
@@ -308,12 +313,17 @@ class Store:
                 yield
             except BaseException:
                 self._tx_depth = 0
+                self._forget_cached()
                 self._conn.execute(rollback)
                 if self.group_commit:
                     self._conn.execute(end)
                 raise
             self._tx_depth = 0
             self._conn.execute(end)
+
+    def _forget_cached(self) -> None:
+        self._user_cache.clear()
+        self._feed_cache.clear()
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         self._open()
@@ -387,9 +397,15 @@ class Store:
         return created
 
     def get_user(self, user_id: int) -> dict[str, Any] | None:
+        cached = self._user_cache.get(user_id)
+        if cached is not None:
+            return dict(cached)  # a copy: callers may modify what they get
         if not INT64_MIN <= user_id <= INT64_MAX:
             return None  # cannot exist, and SQLite would raise OverflowError
-        return self.query_one("SELECT * FROM users WHERE user_id = ?", (user_id,))
+        row = self.query_one("SELECT * FROM users WHERE user_id = ?", (user_id,))
+        if row is not None:
+            self._user_cache[user_id] = dict(row)
+        return row
 
     def get_user_by_username(self, username: str) -> dict[str, Any] | None:
         return self.query_one("SELECT * FROM users WHERE username = ?", (username,))
@@ -429,6 +445,7 @@ class Store:
         if not columns:
             return
         assignments = ", ".join(f"{name} = ?" for name in columns)
+        self._user_cache.pop(user_id, None)
         self.execute(f"UPDATE users SET {assignments} WHERE user_id = ?", (*columns.values(), user_id))
 
     # ------------------------------------------------------------------ sessions
@@ -642,6 +659,7 @@ class Store:
     # ------------------------------------------------------------------ datafeeds and events
     def create_datafeed(self, user_id: int, version: int, *, tag: str | None = None) -> dict[str, Any]:
         feed_id = new_feed_id(version)
+        self._feed_cache.pop(user_id, None)
         self.execute(
             "INSERT INTO datafeeds(feed_id, version, user_id, tag, created_at) VALUES(?, ?, ?, ?, ?)",
             (feed_id, version, user_id, tag, now_ms()),
@@ -667,6 +685,7 @@ class Store:
         return self.query(sql + " ORDER BY created_at, rowid", params)
 
     def delete_datafeed(self, feed_id: str) -> bool:
+        self._feed_cache.clear()
         with self.transaction():
             self.execute("DELETE FROM feed_events WHERE feed_id = ?", (feed_id,))
             return self.execute("DELETE FROM datafeeds WHERE feed_id = ?", (feed_id,)) > 0
@@ -675,14 +694,19 @@ class Store:
         self.execute("UPDATE datafeeds SET last_read_at = ? WHERE feed_id = ?", (now_ms(), feed_id))
 
     def feed_ids_for_users(self, user_ids: Iterable[int]) -> list[str]:
-        ids = [uid for uid in dict.fromkeys(user_ids) if INT64_MIN <= uid <= INT64_MAX]
-        if not ids:
-            return []
-        marks = ",".join("?" for _ in ids)
-        return [
-            row["feed_id"]
-            for row in self.query(f"SELECT feed_id FROM datafeeds WHERE user_id IN ({marks})", ids)
-        ]
+        """Every datafeed (v1 and v2) of these users: where their events go."""
+        feed_ids: list[str] = []
+        for user_id in dict.fromkeys(user_ids):
+            cached = self._feed_cache.get(user_id)
+            if cached is None:
+                if not INT64_MIN <= user_id <= INT64_MAX:
+                    continue
+                rows = self.query(
+                    "SELECT feed_id FROM datafeeds WHERE user_id = ? ORDER BY rowid", (user_id,)
+                )
+                cached = self._feed_cache[user_id] = [row["feed_id"] for row in rows]
+            feed_ids.extend(cached)
+        return feed_ids
 
     def enqueue_event(self, event: dict[str, Any], initiator_id: int | None, feed_ids: Sequence[str]) -> None:
         """Store a V4Event and queue it on each feed, atomically."""
@@ -784,6 +808,7 @@ class Store:
         """Empty every table, keeping the listed users (the bot) and their sessions."""
         keep = list(keep_user_ids)
         marks = ",".join("?" for _ in keep) or "NULL"
+        self._forget_cached()
         with self.transaction():
             for table in _RESET_TABLES:
                 self.execute(f"DELETE FROM {table}")
