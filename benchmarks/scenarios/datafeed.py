@@ -59,7 +59,7 @@ def _scripted(ctx: RunContext, result: ScenarioResult, subject: str, count: int,
         python = python_for(ctx, owner)
         pod = ctx.pod()
         config = str(getattr(pod, config_attribute))
-        for _ in range(ctx.repeats):
+        for _ in range(1 if ctx.quick else ctx.repeats):
             sender, stream_id = _new_stream(ctx, reset=True)
             script = ScriptProcess(
                 python, script_name, [config, str(count), str(latency_count)], peer=owner != "ours"

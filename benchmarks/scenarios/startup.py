@@ -53,12 +53,13 @@ def _importtime_total_s(python: Path, statement: str) -> float:
 
 def run(ctx: RunContext) -> ScenarioResult:
     result = ScenarioResult("startup", "(a) Import time and idle memory")
+    repeats = 1 if ctx.quick else ctx.repeats
     for subject, (owner, statement) in IMPORTS.items():
         try:
             python = python_for(ctx, owner)
             wall = []
             cumulative = []
-            for _ in range(ctx.repeats):
+            for _ in range(repeats):
                 wall.append(run_script(python, "import_probe.py", [statement])["seconds"])
                 cumulative.append(importtime_cumulative_s(python, statement))
         except PeerUnavailable as exc:
@@ -81,7 +82,7 @@ def run(ctx: RunContext) -> ScenarioResult:
             pod = ctx.pod()
             python = python_for(ctx, owner)
             config = str(getattr(pod, config_attribute))
-            samples = [run_script(python, script, [config]) for _ in range(ctx.repeats)]
+            samples = [run_script(python, script, [config]) for _ in range(repeats)]
         except PeerUnavailable as exc:
             result.mark_unavailable("idle RSS, authenticated bot", subject, f"peer unavailable: {exc}")
             continue
@@ -89,12 +90,18 @@ def run(ctx: RunContext) -> ScenarioResult:
             result.mark_unavailable("idle RSS, authenticated bot", subject, f"n/a (component missing): {exc}")
             continue
         result.add_figure("idle RSS, authenticated bot", subject, "MB", [s["rss_mb"] for s in samples])
-        result.add_figure("config + login time", subject, "s", [s["ready_s"] for s in samples])
+        # import + config + login together: a lazy-importing SDK pays part of its import at login
+        result.add_figure(
+            "import + config + login", subject, "s", [s["import_s"] + s["ready_s"] for s in samples]
+        )
     result.check("ours import ≤ 0.15 s", "import wall time", "ours (Bot)", at_most=0.15)
     result.check("ours idle RSS ≤ 35 MB", "idle RSS, authenticated bot", "ours", at_most=35)
     result.notes.append(
         "Import wall time: perf_counter around the statement in a fresh interpreter (.pyc warm). "
-        "Cumulative: sum of the top-level `-X importtime` entries. Idle RSS: VmRSS after config load "
-        "and RSA login (session + key manager), before the datafeed starts."
+        "Cumulative: `-X importtime` top-level entries of the statement minus those of `pass`. Idle RSS: "
+        "VmRSS after config load and RSA login (session + key manager) and a session-info call, before "
+        "the datafeed starts. Subjects: ours (Bot) = `from sym_api_client_python import Bot`; ours "
+        "(legacy API) = the legacy README's imports run on our package; legacy = the same on 1.3.7; "
+        "bdk = `SymphonyBdk`."
     )
     return result
