@@ -8,6 +8,7 @@ arrives, the SDK either accepts it or raises a clear exception from ``core.error
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,12 @@ from sym_api_client_python.core.errors import (
 )
 from sym_api_client_python.core.http import Component, Request, Response, error_for_response
 
-FUZZ = settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+# 150 examples per property in the normal run (a few seconds); SYM_FUZZ_EXAMPLES=5000 for a campaign.
+FUZZ = settings(
+    max_examples=int(os.environ.get("SYM_FUZZ_EXAMPLES", "150")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 json_scalars = st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=30)
 json_values = st.recursive(
