@@ -154,3 +154,61 @@ def test_health_info_and_podcert(world: World) -> None:
     assert info["version"].startswith("Agent-25.8.")
     certificate = world.bot.call("GET", "/pod/v1/podcert").json["certificate"]
     assert certificate.startswith("-----BEGIN CERTIFICATE-----")
+
+
+def test_governance_delegates_disclaimers_sessions_and_admin_rooms(world: World) -> None:
+    alice_id, bob_id = world.alice_user["userId"], world.bob_user["userId"]
+    world.admin.call("POST", f"/pod/v1/admin/user/{alice_id}/delegates/update",
+                     json_body={"userId": bob_id, "action": "ADD"})  # fmt: skip
+    assert world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/delegates").json == [bob_id]
+    world.admin.call("POST", f"/pod/v1/admin/user/{alice_id}/delegates/update",
+                     json_body={"userId": bob_id, "action": "REMOVE"})  # fmt: skip
+    assert world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/delegates").json == []
+    world.admin.call("POST", f"/pod/v1/admin/user/{alice_id}/delegates/update", 400,
+                     json_body={"userId": bob_id, "action": "SWAP"})  # fmt: skip
+
+    disclaimers = world.admin.call("GET", "/pod/v1/admin/disclaimer/list").json
+    first = disclaimers[0]["id"]
+    assert world.admin.call("GET", f"/pod/v1/admin/disclaimer/{first}").json["name"] == disclaimers[0]["name"]
+    world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/disclaimer", 204)
+    world.admin.call("POST", f"/pod/v1/admin/user/{alice_id}/disclaimer/update", json_body={"id": first})
+    assert world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/disclaimer").json["id"] == first
+    assert world.admin.call("GET", f"/pod/v1/admin/disclaimer/{first}/users").json == [alice_id]
+    world.admin.call("DELETE", f"/pod/v1/admin/user/{alice_id}/disclaimer")
+    world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/disclaimer", 204)
+    world.admin.call(
+        "POST", f"/pod/v1/admin/user/{alice_id}/disclaimer/update", 400, json_body={"id": "nope"}
+    )
+    world.bot.call("GET", "/pod/v1/admin/disclaimer/list", 403)
+
+    sessions = world.alice.call("GET", f"/pod/v1/users/{alice_id}/sessions").json["sessions"]
+    assert len(sessions) == 1 and world.alice.session_token not in str(sessions)  # ids, never tokens
+    world.alice.call("GET", f"/pod/v1/users/{bob_id}/sessions", 403)
+    world.admin.call("POST", f"/pod/v1/users/{alice_id}/sessions/{sessions[0]['sessionId']}/logout")
+    world.alice.call("GET", "/pod/v2/user/presence", 401)  # the ended session is refused at once
+    world.admin.call("POST", f"/pod/v1/users/{alice_id}/sessions/unknown/logout", 400)
+    world.admin.call("POST", f"/pod/v1/users/{alice_id}/sessions/logout")
+
+    room_id = world.bot.call("POST", "/pod/v3/room/create", json_body={"name": "Adm"}).json["roomSystemInfo"][
+        "id"
+    ]
+    world.admin.call("POST", f"/pod/v1/admin/room/{room_id}/membership/add", json_body={"id": bob_id})
+    members = world.admin.call(
+        "GET", f"/pod/v1/admin/room/{room_id}/membership/list?includePastMembers=true"
+    ).json
+    assert {member["id"] for member in members} == {world.bot_user["userId"], bob_id}
+    world.admin.call("POST", f"/pod/v1/admin/room/{room_id}/membership/remove", json_body={"id": bob_id})
+    world.bot.call("POST", f"/pod/v1/admin/room/{room_id}/membership/add", 403, json_body={"id": bob_id})
+
+    im = world.bot.call("POST", "/pod/v1/im/create", json_body=[bob_id]).json["id"]
+    sent = world.bot.call("POST", f"/agent/v4/stream/{im}/message/create", fields={"message": "x"}).json
+    details = world.admin.call(
+        "POST", "/pod/v1/admin/messages", json_body={"messageIds": [sent["messageId"]]}
+    ).json
+    assert details[0]["messageId"] == sent["messageId"] and details[0]["deliveryReceiptCount"] == 1
+    world.admin.call("POST", "/pod/v1/admin/messages", 400, json_body={"messageIds": []})
+    assert "en-US" in world.bot.call("GET", "/pod/v1/languages").json["languages"]
+    assert "https" in world.bot.call("GET", "/pod/v2/system/protocols").json
+    assert world.bot.call("POST", "/agent/v1/util/echo", json_body={"message": "ping"}).json == {
+        "message": "ping"
+    }

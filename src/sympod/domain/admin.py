@@ -231,13 +231,11 @@ def set_status(store: Store, user_id: int, body: dict[str, Any]) -> None:
     if status not in ("ENABLED", "DISABLED"):
         raise ApiError(400, f"Field 'status' must be ENABLED or DISABLED, got {status!r}")
     store.update_user(user_id, active=int(status == "ENABLED"))
-    if status == "DISABLED":
-        store.delete_sessions(user_id)
 
 
 def set_suspension(store: Store, user_id: int, body: dict[str, Any]) -> None:
     """``PUT /pod/v1/admin/user/{uid}/suspension/update``: records the suspension (shown in the user's
-    status and details) and ends the user's current sessions."""
+    status and details); the route ends the user's current sessions."""
     user = require_user(store, user_id)
     suspended = body.get("suspended")
     if not isinstance(suspended, bool):
@@ -252,8 +250,6 @@ def set_suspension(store: Store, user_id: int, body: dict[str, Any]) -> None:
         {"suspended": suspended, "suspendedUntil": until, "suspensionReason": reason} if suspended else {}
     )
     store.update_user(user_id, extra_json=dumps(extra))
-    if suspended:
-        store.delete_sessions(user_id)
 
 
 def suspension_of(user: dict[str, Any]) -> dict[str, Any]:

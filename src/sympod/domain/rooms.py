@@ -328,18 +328,22 @@ def list_members(store: Store, room_id: str, caller: dict[str, Any]) -> list[dic
     ]
 
 
-def change_membership(pod: PodState, caller: dict[str, Any], room_id: str, action: str, user_id: int) -> str:
+def change_membership(
+    pod: PodState, caller: dict[str, Any], room_id: str, action: str, user_id: int, *, as_admin: bool = False
+) -> str:
     """add / remove / promoteOwner / demoteOwner; returns the ``SuccessResponse`` message.
 
     Rights, as on a real pod: owners may do everything; members may add when ``membersCanInvite``;
-    anyone may remove themselves. Each change emits the matching event to the room's members.
+    anyone may remove themselves; ``as_admin`` (the ``/pod/v1/admin/room/...`` routes, whose caller is
+    checked to be an admin) acts like an owner without being a member. Each change emits the matching
+    event to the room's members.
     """
     store = pod.store
     room = get_room_or_400(store, room_id)
     target = require_user(store, user_id)
     caller_row = _member_row(store, room, caller["user_id"])
-    caller_is_owner = bool(caller_row and caller_row["owner"])
-    if caller_row is None and not (action == "remove" and user_id == caller["user_id"]):
+    caller_is_owner = as_admin or bool(caller_row and caller_row["owner"])
+    if caller_row is None and not as_admin and not (action == "remove" and user_id == caller["user_id"]):
         raise ApiError(
             403, f"User {caller['user_id']} is not a member of room {room['stream_id']}: access denied"
         )

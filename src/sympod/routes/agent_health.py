@@ -11,8 +11,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from .. import __version__
+from ..errors import ApiError
 from ..httputil import query_bool
-from .pod_common import ok
+from .pod_common import caller, json_object, ok
 
 #: Matches ``Agent-(\d+)\.(\d+)\.`` as BDK parses it; 25.8 is the spec version the emulator follows.
 AGENT_VERSION = f"Agent-25.8.1-sympod-{__version__}"
@@ -65,9 +66,20 @@ async def agent_info(request: Request) -> Response:
     )
 
 
+async def echo(request: Request) -> Response:
+    """``POST /agent/v1/util/echo``: the ``SimpleMessage`` back, a round-trip check with tokens."""
+    await caller(request)
+    body = await json_object(request)
+    message = body.get("message")
+    if message is not None and not isinstance(message, str):
+        raise ApiError(400, "Field 'message' must be a string")
+    return ok({"message": message or ""})
+
+
 routes: list[Route] = [
     Route("/agent/v3/health", health, methods=["GET"]),
     Route("/agent/v3/health/extended", health_extended, methods=["GET"]),
     Route("/agent/v2/HealthCheck", legacy_health_check, methods=["GET"]),
     Route("/agent/v1/info", agent_info, methods=["GET"]),
+    Route("/agent/v1/util/echo", echo, methods=["POST"]),
 ]

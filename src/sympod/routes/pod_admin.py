@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from ..domain import admin
+from ..domain import admin, governance
 from ..domain.users import require_admin, require_user
 from ..errors import ApiError
 from ..httputil import read_json
@@ -82,14 +82,22 @@ async def get_status(request: Request) -> Response:
 async def update_status(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
-    admin.set_status(pod.store, path_user_id(request, "uid"), await json_object(request))
+    uid = path_user_id(request, "uid")
+    body = await json_object(request)
+    admin.set_status(pod.store, uid, body)
+    if body["status"] == "DISABLED":
+        governance.end_sessions(pod, uid)
     return success("OK")
 
 
 async def update_suspension(request: Request) -> Response:
     pod, user = await caller(request)
     require_admin(user)
-    admin.set_suspension(pod.store, path_user_id(request, "uid"), await json_object(request))
+    uid = path_user_id(request, "uid")
+    body = await json_object(request)
+    admin.set_suspension(pod.store, uid, body)
+    if body["suspended"]:
+        governance.end_sessions(pod, uid)
     return success("OK")
 
 
