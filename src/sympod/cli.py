@@ -51,6 +51,13 @@ def serve(
         print(f"  BDK config:       {settings.workdir / 'bdk-config.yaml'}", flush=True)
         print(f"  CA certificate:   {settings.workdir / 'ca.pem'}", flush=True)
 
+    if host not in ("127.0.0.1", "::1", "localhost"):
+        print(
+            f"warning: listening on {host}: anyone who can reach it can use the control API "
+            "(/_emulator/*, no authentication) and act as any user",
+            file=sys.stderr,
+            flush=True,
+        )
     server = build_server(settings, host=host, port=port, http=http, on_ready=announce, log_level=log_level)
     holder["url"] = server.url
     # uvicorn shuts down gracefully on SIGTERM, then re-raises the signal with the handler that was
