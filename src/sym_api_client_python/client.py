@@ -31,7 +31,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING, Any, Literal, TypeVar
 
 from .core.auth import LoginFlow, LoginStep, Tokens, TokenState, login_gave_up, login_is_retryable
-from .core.errors import ApiError, TlsError, TransportError
+from .core.errors import ApiError, ProxyError, TlsError, TransportError
 from .core.http import Component, Request, Response, RetryPolicy, error_for_response
 
 if TYPE_CHECKING:
@@ -162,7 +162,6 @@ class _ClientBase:
         if isinstance(error, ApiError) and error.status == 429:
             retry_after = getattr(error, "retry_after", None)
         return self.login_retry_policy.delay(attempt, retry_after=retry_after)
-
 
     @staticmethod
     def _stamp(prepared: PreparedRequest, response: Response) -> Response:
@@ -308,8 +307,8 @@ class SyncApiClient(_ClientBase):
             try:
                 return Tokens(self._fetch_token("session"), self._fetch_token("keyManager"))
             except (TransportError, ApiError) as exc:
-                if isinstance(exc, TlsError):
-                    raise  # a TLS failure is a configuration problem: report it as such
+                if isinstance(exc, (TlsError, ProxyError)):
+                    raise  # a TLS failure or proxy refusal is a configuration problem: say so
                 delay = self._login_delay(exc, attempt)
                 if delay is None:
                     raise login_gave_up(exc, attempt) from exc
@@ -459,8 +458,8 @@ class AsyncApiClient(_ClientBase):
             try:
                 return Tokens(await self._fetch_token("session"), await self._fetch_token("keyManager"))
             except (TransportError, ApiError) as exc:
-                if isinstance(exc, TlsError):
-                    raise  # a TLS failure is a configuration problem: report it as such
+                if isinstance(exc, (TlsError, ProxyError)):
+                    raise  # a TLS failure or proxy refusal is a configuration problem: say so
                 delay = self._login_delay(exc, attempt)
                 if delay is None:
                     raise login_gave_up(exc, attempt) from exc

@@ -252,12 +252,22 @@ async def test_async_through_authenticating_proxy(fake_pod: FakePod, config_fact
     assert fake_pod.proxy.tunnels > before
 
 
-def test_proxy_refusal_is_a_transport_error(fake_pod: FakePod, config_factory) -> None:
+def test_proxy_refusal_fails_at_once(fake_pod: FakePod, config_factory) -> None:
     config = _proxied(config_factory, fake_pod.proxy, password="bad")
-    with SyncApiClient.from_config(config) as client, pytest.raises(errors.MaxRetryError) as info:
+    before = fake_pod.proxy.rejected
+    with SyncApiClient.from_config(config) as client, pytest.raises(errors.ProxyError) as info:
         client.authenticate()
-    assert isinstance(info.value.cause, errors.TransportError)
-    assert "proxy" in str(info.value.cause)
+    assert "rejected the proxy credentials (HTTP 407)" in str(info.value)
+    assert fake_pod.proxy.rejected == before + 1  # not retried: wrong credentials stay wrong
+
+
+async def test_async_proxy_refusal_fails_at_once(fake_pod: FakePod, config_factory) -> None:
+    config = _proxied(config_factory, fake_pod.proxy, password="bad")
+    before = fake_pod.proxy.rejected
+    async with AsyncApiClient.from_config(config) as client:
+        with pytest.raises(errors.ProxyError, match=r"HTTP 407"):
+            await client.authenticate()
+    assert fake_pod.proxy.rejected == before + 1
 
 
 def test_async_client_survives_a_new_event_loop(fake_pod: FakePod, config_factory) -> None:

@@ -116,6 +116,7 @@ def test_token_state_failure_is_shared_only_with_waiters() -> None:
         (errors.TransportError("reset"), True),
         (errors.TimeoutError_("slow"), True),
         (errors.TlsError("bad cert"), False),
+        (errors.ProxyError("proxy said 407"), False),
         (errors.ServerError(503, "down"), True),
         (errors.RateLimitedError(429, "slow down"), True),
         (errors.AuthError(401, "bad key"), False),

@@ -103,6 +103,7 @@ POST = Request("POST", Component.AGENT, "/agent/v4/stream/s/message/create", ide
         (POST, {"error": errors.TransportError("reset after sending")}, False),
         (POST, {"error": errors.TransportError("refused", request_sent=False)}, True),
         (GET, {"error": errors.TlsError("bad cert", request_sent=False)}, False),
+        (GET, {"error": errors.ProxyError("407", request_sent=False)}, False),
         (GET, {"error": ValueError("not a transport error")}, False),
     ],
 )
@@ -218,6 +219,16 @@ def test_urllib3_error_mapping() -> None:
     assert isinstance(tls, errors.TlsError) and "agent.test:8444" in str(tls)
     proxy = map_urllib3_error(u3.ProxyError("Unable to connect to proxy", OSError("refused")), prepared)
     assert type(proxy) is errors.TransportError and "proxy" in str(proxy)
+    refused = map_urllib3_error(
+        u3.ProxyError(
+            "Unable to connect to proxy",
+            OSError("Tunnel connection failed: 407 Proxy Authentication Required"),
+        ),
+        prepared,
+    )
+    assert isinstance(refused, errors.ProxyError) and "rejected the proxy credentials (HTTP 407)" in str(
+        refused
+    )
     reset = map_urllib3_error(u3.ProtocolError("Connection aborted."), prepared)
     assert type(reset) is errors.TransportError and reset.request_sent
     assert reset.method == "GET" and reset.url == prepared.url

@@ -238,9 +238,9 @@ class LoginFlow:
 def login_is_retryable(error: BaseException) -> bool:
     """Transient login failures (network, 5xx, 429) are retried; a refusal (400/401/403/404)
     means the credentials or the config are wrong, and retrying would only delay the news."""
-    from .errors import TlsError, TransportError
+    from .errors import ProxyError, TlsError, TransportError
 
-    if isinstance(error, TlsError):
+    if isinstance(error, (TlsError, ProxyError)):
         return False
     if isinstance(error, TransportError):
         return True

@@ -53,6 +53,11 @@ class TlsError(TransportError):
     """TLS handshake or certificate verification failed (fails closed, never retried)."""
 
 
+class ProxyError(TransportError):
+    """The proxy refused to open the tunnel: 407 (wrong proxy credentials) or 403 (destination
+    not allowed). Fails at once: retrying cannot help and may lock the proxy account."""
+
+
 class TimeoutError_(TransportError):  # trailing "_": avoid shadowing the builtin TimeoutError
     """Connect or read timeout."""
 
@@ -158,6 +163,7 @@ __all__ = [
     "ForbiddenError",
     "MaxRetryError",
     "NotFoundError",
+    "ProxyError",
     "RateLimitedError",
     "ServerError",
     "SymphonyError",

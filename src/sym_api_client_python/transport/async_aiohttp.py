@@ -14,7 +14,7 @@ from typing import Any
 
 import aiohttp
 
-from ..core.errors import TimeoutError_, TlsError, TransportError
+from ..core.errors import ProxyError, TimeoutError_, TlsError, TransportError
 from ..core.http import Response
 from .base import PreparedRequest
 
@@ -106,6 +106,12 @@ def map_aiohttp_error(exc: BaseException, request: PreparedRequest) -> Transport
         proxy = request.route.proxy.url if request.route.proxy else "the proxy"
         return TransportError(
             f"cannot connect to proxy {proxy} for {host}: {exc}{trace}", request_sent=False, **where
+        )
+    if isinstance(exc, aiohttp.ClientHttpProxyError) and exc.status in (403, 407):
+        proxy = request.route.proxy.url if request.route.proxy else "the proxy"
+        what = "rejected the proxy credentials" if exc.status == 407 else "refused the destination"
+        return ProxyError(
+            f"proxy {proxy} {what} (HTTP {exc.status}) for {host}{trace}", request_sent=False, **where
         )
     if isinstance(exc, aiohttp.ClientHttpProxyError):
         return TransportError(

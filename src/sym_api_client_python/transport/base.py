@@ -15,7 +15,7 @@ from urllib.parse import urlencode
 
 import msgspec
 
-from ..core.errors import TlsError, TransportError
+from ..core.errors import ProxyError, TlsError, TransportError
 from ..core.http import Component, Part, Request, Response, RetryPolicy, encode_params, parse_retry_after
 
 if TYPE_CHECKING:
@@ -172,14 +172,14 @@ def retry_delay(
 ) -> float | None:
     """Seconds to wait before retrying ``request`` after ``attempt`` (1-based), or ``None``.
 
-    - TLS failures are never retried (fail closed: a bad certificate does not get better).
+    - TLS failures and proxy refusals (407/403) are never retried: they do not get better.
     - Network errors are retried; for a non-idempotent request only when it surely never left
       (connection refused, connect timeout), since a message must not be posted twice.
     - 429 is retried for every request (the server refused it, nothing happened) honouring
       Retry-After; 5xx only for idempotent requests.
     """
     if error is not None:
-        if isinstance(error, TlsError) or not isinstance(error, TransportError):
+        if isinstance(error, (TlsError, ProxyError)) or not isinstance(error, TransportError):
             return None
         if not request.idempotent and getattr(error, "request_sent", True):
             return None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import threading
 from collections.abc import Mapping
 from typing import Any
@@ -9,11 +10,14 @@ from typing import Any
 import urllib3
 from urllib3 import exceptions as u3
 
-from ..core.errors import TimeoutError_, TlsError, TransportError
+from ..core.errors import ProxyError, TimeoutError_, TlsError, TransportError
 from ..core.http import Component, Response
 from .base import PreparedRequest, Route
 
 __all__ = ["Urllib3Transport", "map_urllib3_error"]
+
+# http.client's message when a CONNECT is answered with an error status
+_TUNNEL_REFUSED = re.compile(r"Tunnel connection failed: (\d{3})")
 
 
 class Urllib3Transport:
@@ -91,6 +95,16 @@ def map_urllib3_error(exc: u3.HTTPError, request: PreparedRequest) -> TransportE
         return TlsError(f"TLS handshake with {host} failed: {reason}{trace}", request_sent=False, **where)
     if isinstance(exc, u3.ProxyError):
         proxy = request.route.proxy.url if request.route.proxy else "the proxy"
+        refused = _TUNNEL_REFUSED.search(str(reason))
+        if refused and refused.group(1) in ("403", "407"):
+            what = (
+                "rejected the proxy credentials" if refused.group(1) == "407" else "refused the destination"
+            )
+            return ProxyError(
+                f"proxy {proxy} {what} (HTTP {refused.group(1)}) for {host}{trace}",
+                request_sent=False,
+                **where,
+            )
         return TransportError(
             f"cannot reach {host} through proxy {proxy}: {reason}{trace}", request_sent=False, **where
         )
