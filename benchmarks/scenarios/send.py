@@ -143,6 +143,8 @@ def run(ctx: RunContext) -> ScenarioResult:
     result.notes.append(
         f"{count:,} sends per figure after 10 warm-up sends; 50 concurrent = asyncio tasks behind a "
         "semaphore (threads for the sync legacy client). Same stream, same MessageML, same emulator "
-        "subprocess."
+        "subprocess. The emulator's own ceiling (scenario g: message create over HTTPS) bounds every "
+        "subject here, so the ratios between SDKs are compressed towards 1 compared with a real pod; "
+        "the raw loops show what the server allows."
     )
     return result
