@@ -6,7 +6,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable
-from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, ThreadPoolExecutor, wait
+from concurrent.futures import FIRST_COMPLETED, Future, InvalidStateError, wait
 from typing import Any
 
 from ..core.datafeed import (
@@ -54,7 +54,6 @@ class SyncDatafeedRunner:
         self._session_info = session_info
         self._stop_event = threading.Event()
         self._stopped: Future[None] = Future()
-        self._reader: ThreadPoolExecutor | None = None
         self.running = False
 
     def run(self) -> None:
@@ -80,9 +79,6 @@ class SyncDatafeedRunner:
                     error = exc
         finally:
             self.running = False
-            if self._reader is not None:
-                self._reader.shutdown(wait=False)  # an abandoned long poll ends on its own
-                self._reader = None
 
     def stop(self) -> None:
         self.machine.request_stop()
@@ -126,16 +122,21 @@ class SyncDatafeedRunner:
         if action.final or self.machine.version == "v1":
             # v1 has no ack: a read abandoned on stop would lose its events, so wait for it.
             return self._http(action)
-        if self._reader is None:
-            self._reader = ThreadPoolExecutor(1, thread_name_prefix="symphony-datafeed-read")
-        pending = self._reader.submit(self._http, action)
+        # The long poll runs on a daemon thread so that stop() can abandon it: a pool worker would
+        # keep the interpreter from exiting until the poll ends (up to ~30 s on Symphony).
+        pending: Future[Any] = Future()
+
+        def work() -> None:
+            try:
+                pending.set_result(self._http(action))
+            except BaseException as exc:
+                pending.set_exception(exc)
+
+        threading.Thread(target=work, name="symphony-datafeed-read", daemon=True).start()
         done, _ = wait([pending, self._stopped], return_when=FIRST_COMPLETED)
         if pending in done:
             return pending.result()
-        # Stopped during the long poll: whatever it returns stays unacked and is delivered again.
-        self._reader.shutdown(wait=False)
-        self._reader = None
-        return None
+        return None  # stopped mid-poll: what it returns stays unacked and is delivered again
 
 
 def run_interruptibly(runner: SyncDatafeedRunner, *, reraise_interrupt: bool = False) -> None:

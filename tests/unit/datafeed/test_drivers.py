@@ -74,8 +74,11 @@ def test_sync_stop_interrupts_a_long_poll_and_backoff():
         threading.Event().wait(0.01)
     runner.stop()
     thread.join(1)
-    release.set()
     assert not thread.is_alive()
+    # the abandoned poll must not hold the interpreter at exit: its thread is a daemon
+    readers = [t for t in threading.enumerate() if t.name == "symphony-datafeed-read"]
+    assert readers and all(t.daemon for t in readers)
+    release.set()
 
 
 def test_v1_stores_and_reuses_the_feed_id(tmp_path):
