@@ -483,3 +483,33 @@ def test_bdk_problems_name_the_bdk_key(tmp_path: Path) -> None:
         load_config(write(tmp_path, text, "config.yaml"), env={})
     assert "config.yaml (port): podPort must be an integer, got 'abc'" in str(info.value)
     assert len(info.value.problems) == 1  # one global value, four keys: reported once
+
+
+def test_folder_without_file_name_names_no_key(tmp_path: Path) -> None:
+    config = load_config(
+        {
+            "podHost": "p",
+            "botPrivateKeyPath": "./rsa/",
+            "botPrivateKeyName": "",
+            "botCertPath": "/certs/",
+            "botCertName": "bot.p12",
+        },
+        env={},
+    )
+    assert config.bot_private_key_path is None and config.auth_mode == "certificate"
+
+
+LEGACY_README = Path(__file__).resolve().parents[3] / "shared" / "seed" / "legacy-sdk-README.md"
+
+
+@pytest.mark.skipif(not LEGACY_README.exists(), reason="shared/seed not beside the repository")
+def test_the_legacy_readme_sample_config_loads(tmp_path: Path) -> None:
+    text = LEGACY_README.read_text()
+    start = text.index("{", text.index("An example of json has been provided below"))
+    end = text.index("\n    }\n", start) + len("\n    }")
+    config = load_config(write(tmp_path, text[start:end]), env={})  # comments and a missing comma
+    assert config.pod.base_url == "https://MY_ENVIRONMENT.symphony.com:443"
+    assert config.auth_mode == "rsa" and config.bot_username == "YOUR_BOT_USERNAME"
+    assert config.agent.proxy is not None and config.agent.proxy.username == "proxy-username"
+    assert config.truststore_path == Path("/path/to/truststore.pem")
+    assert config.datafeed_id_file_path == Path("/some/folder")

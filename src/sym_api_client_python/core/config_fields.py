@@ -228,8 +228,13 @@ class FieldReader:
             return None
         joined = Path(os.path.expanduser(join_path(folder, name)))
         if joined.is_absolute():
-            return Path(os.path.normpath(joined))
-        candidates = [Path(os.path.normpath(base / joined)) for base in self.search_dirs]
+            candidates = [Path(os.path.normpath(joined))]
+        else:
+            candidates = [Path(os.path.normpath(base / joined)) for base in self.search_dirs]
+        if name_key and not name and (folder.endswith(("/", "\\")) or any(c.is_dir() for c in candidates)):
+            # a folder without its file name names no file (1.x ignored the pair without a name):
+            # such leftovers must not make a certificate bot look like an RSA one
+            return None
         if must_exist:
             for candidate in candidates:
                 if candidate.exists():
