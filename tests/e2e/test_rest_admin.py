@@ -116,6 +116,9 @@ def test_admin_streams_messages(pod: Any, admin: SyncServices) -> None:
     members = admin.streams.list_members(im.id)
     assert {amy["userId"], ben["userId"]} <= {m.user["userId"] for m in members.members if m.user}
     assert len(list(admin.streams.iter_members(im.id, chunk_size=1))) == members.count
+    receipts = admin.messages.list_receipts(message["messageId"])
+    assert "MessageReceiptDetail" in receipts
+    assert message["messageId"] in json.dumps(admin.messages.list_ids_by_timestamp(im.id, since=0))
     suppressed = admin.admin.suppress_message(message["messageId"])
     assert suppressed.suppressed is True
     imported = admin.messages.import_messages(
