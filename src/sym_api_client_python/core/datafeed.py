@@ -268,21 +268,25 @@ class DatafeedMachine:
         logger.info("datafeed %s stopped", self.feed_id)
 
     def _read_loop(self) -> Generator[Action, Any, None]:
+        # True while the last dispatched batch's ack has not been carried by a completed read
         unacked = False
         while not self.stopping:
             assert self.feed_id is not None
+            feed_before = self.feed_id
             try:
                 result = yield ReadFeed(self.feed_id, self.ack_id if self.version == "v2" else None)
             except Exception as exc:  # every failure is handled: rule 1
                 yield from self._recover(exc, reading=True)
+                if self.feed_id != feed_before:
+                    unacked = False  # a new feed: nothing of the old one can be acked any more
                 continue
-            if result is None:  # read aborted by stop()
+            if result is None:  # read aborted by stop(): its ack may not have arrived
                 continue
             self.consecutive_failures = 0
             if result.events:
                 yield Dispatch(result.events)
             if self.version == "v2" and result.ack_id is not None:
-                unacked = bool(result.events) or unacked
+                unacked = bool(result.events)
                 self.ack_id = result.ack_id
         if unacked and self.version == "v2" and self.feed_id is not None:
             try:  # rule 3: the last ack rides on one short, final read

@@ -184,3 +184,22 @@ def test_bad_version_is_refused_with_a_clear_message():
         DatafeedMachine("v3")
     with pytest.raises(ValueError, match="never give up"):
         DatafeedMachine("v2", backoff=RetryPolicy(max_attempts=3))
+
+
+def test_stop_after_an_empty_read_needs_no_final_read():
+    machine = DatafeedMachine("v2")
+    flow, _ = start_v2(machine)
+    assert isinstance(flow.send(ReadResult([ev("e1")], "ack1")), Dispatch)
+    assert flow.send(None) == ReadFeed("F1_f", "ack1")
+    machine.request_stop()
+    with pytest.raises(StopIteration):  # that completed read carried ack1 and brought nothing
+        flow.send(ReadResult([], "ack2"))
+
+
+def test_stop_during_an_aborted_read_still_sends_the_ack():
+    machine = DatafeedMachine("v2")
+    flow, _ = start_v2(machine)
+    flow.send(ReadResult([ev("e1")], "ack1"))
+    flow.send(None)  # dispatched; the read carrying ack1 is in flight
+    machine.request_stop()
+    assert flow.send(None) == ReadFeed("F1_f", "ack1", final=True)  # aborted: send it again
