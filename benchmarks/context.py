@@ -72,12 +72,19 @@ def python_for(ctx: RunContext, subject: str) -> Path:
     return Path(sys.executable)
 
 
+def script_environment(python: Path, peer: bool | None = None) -> dict[str, str] | None:
+    """Peers get :func:`peer_environment` (our sources hidden); ours inherits this process's."""
+    if peer is None:
+        peer = Path(python) != Path(sys.executable)
+    return peer_environment() if peer else None
+
+
 def run_script(
-    python: Path, script: str, args: Sequence[str] = (), *, timeout: float = 600.0, peer: bool = True
+    python: Path, script: str, args: Sequence[str] = (), *, timeout: float = 600.0, peer: bool | None = None
 ) -> Any:
     """Run ``peer_scripts/<script>`` with ``python`` and return the JSON of its last stdout line."""
     command = [str(python), str(PEER_SCRIPTS / script), *args]
-    env = peer_environment() if peer else None
+    env = script_environment(python, peer)
     completed = subprocess.run(command, capture_output=True, text=True, timeout=timeout, env=env, check=False)
     if completed.returncode != 0:
         lines = completed.stderr.strip().splitlines() or ["(no stderr)"]
@@ -92,7 +99,9 @@ def run_script(
 class ScriptProcess:
     """A peer script driven line by line: the harness waits for named JSON messages on its stdout."""
 
-    def __init__(self, python: Path, script: str, args: Sequence[str] = (), *, peer: bool = True) -> None:
+    def __init__(
+        self, python: Path, script: str, args: Sequence[str] = (), *, peer: bool | None = None
+    ) -> None:
         # stderr goes to a file: peers log a lot, and a full pipe nobody reads would block them.
         self._stderr = tempfile.TemporaryFile(mode="w+", encoding="utf-8")  # noqa: SIM115 - closed in close()
         self._process = subprocess.Popen(
@@ -101,7 +110,7 @@ class ScriptProcess:
             stdout=subprocess.PIPE,
             stderr=self._stderr,
             text=True,
-            env=peer_environment() if peer else None,
+            env=script_environment(python, peer),
         )
         self.script = script
 

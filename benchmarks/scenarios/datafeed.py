@@ -61,9 +61,7 @@ def _scripted(ctx: RunContext, result: ScenarioResult, subject: str, count: int,
         config = str(getattr(pod, config_attribute))
         for _ in range(1 if ctx.quick else ctx.repeats):
             sender, stream_id = _new_stream(ctx, reset=True)
-            script = ScriptProcess(
-                python, script_name, [config, str(count), str(latency_count)], peer=owner != "ours"
-            )
+            script = ScriptProcess(python, script_name, [config, str(count), str(latency_count)])
             try:
                 script.expect("feed-ready", timeout=120)
                 inject_messages(pod.control, sender, stream_id, count)

@@ -6,8 +6,8 @@ import re
 import subprocess
 from pathlib import Path
 
-from ..context import RunContext, python_for, run_script
-from ..peers import PeerUnavailable, peer_environment
+from ..context import RunContext, python_for, run_script, script_environment
+from ..peers import PeerUnavailable
 from ..results import ComponentMissing, ScenarioResult
 
 LEGACY_IMPORT = (
@@ -37,7 +37,7 @@ def _importtime_total_s(python: Path, statement: str) -> float:
         [str(python), "-X", "importtime", "-c", statement],
         capture_output=True,
         text=True,
-        env=peer_environment(),
+        env=script_environment(python),
         timeout=120,
         check=False,
     )
