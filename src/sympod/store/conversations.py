@@ -1,0 +1,200 @@
+"""Streams (IMs, rooms), their members, messages and attachments."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..ids import now_ms
+from .base import StoreBase, dumps
+
+
+class ConversationStore(StoreBase):
+    """Streams with their members, messages and attachments."""
+
+    # ------------------------------------------------------------------ streams
+    def create_stream(
+        self,
+        stream_id: str,
+        stream_type: str,
+        *,
+        creator_id: int | None,
+        member_ids: Sequence[int],
+        owner_ids: Sequence[int] = (),
+        name: str | None = None,
+        description: str | None = None,
+        attributes: dict[str, Any] | None = None,
+        im_key: str | None = None,
+    ) -> dict[str, Any]:
+        now = now_ms()
+        owners = set(owner_ids)
+        with self.transaction():
+            self.execute(
+                "INSERT INTO streams(stream_id, stream_type, name, description, creator_id, created_at, "
+                "im_key, attributes_json) VALUES(?, ?, ?, ?, ?, ?, ?, ?)",
+                (stream_id, stream_type, name, description, creator_id, now, im_key, dumps(attributes or {})),
+            )
+            self.executemany(
+                "INSERT OR IGNORE INTO stream_members(stream_id, user_id, owner, joined_at) "
+                "VALUES(?, ?, ?, ?)",
+                [(stream_id, uid, int(uid in owners), now) for uid in dict.fromkeys(member_ids)],
+            )
+        created = self.get_stream(stream_id)
+        assert created is not None
+        return created
+
+    def get_stream(self, stream_id: str) -> dict[str, Any] | None:
+        return self.query_one("SELECT * FROM streams WHERE stream_id = ?", (stream_id,))
+
+    def get_stream_by_im_key(self, im_key: str) -> dict[str, Any] | None:
+        return self.query_one("SELECT * FROM streams WHERE im_key = ?", (im_key,))
+
+    def stream_members(self, stream_id: str) -> list[dict[str, Any]]:
+        """Member rows (stream_id, user_id, owner, joined_at) in join order."""
+        return self.query(
+            "SELECT * FROM stream_members WHERE stream_id = ? ORDER BY joined_at, user_id", (stream_id,)
+        )
+
+    def stream_member_ids(self, stream_id: str) -> list[int]:
+        return [row["user_id"] for row in self.stream_members(stream_id)]
+
+    def is_member(self, stream_id: str, user_id: int) -> bool:
+        return (
+            self.query_one(
+                "SELECT 1 AS found FROM stream_members WHERE stream_id = ? AND user_id = ?",
+                (stream_id, user_id),
+            )
+            is not None
+        )
+
+    def add_member(self, stream_id: str, user_id: int, *, owner: bool = False) -> bool:
+        """Add a member; returns False if it already was one."""
+        return (
+            self.execute(
+                "INSERT OR IGNORE INTO stream_members(stream_id, user_id, owner, joined_at) "
+                "VALUES(?, ?, ?, ?)",
+                (stream_id, user_id, int(owner), now_ms()),
+            )
+            > 0
+        )
+
+    def remove_member(self, stream_id: str, user_id: int) -> bool:
+        return (
+            self.execute(
+                "DELETE FROM stream_members WHERE stream_id = ? AND user_id = ?", (stream_id, user_id)
+            )
+            > 0
+        )
+
+    def set_owner(self, stream_id: str, user_id: int, owner: bool) -> bool:
+        return (
+            self.execute(
+                "UPDATE stream_members SET owner = ? WHERE stream_id = ? AND user_id = ?",
+                (int(owner), stream_id, user_id),
+            )
+            > 0
+        )
+
+    def user_stream_ids(self, user_id: int) -> list[str]:
+        return [
+            row["stream_id"]
+            for row in self.query("SELECT stream_id FROM stream_members WHERE user_id = ?", (user_id,))
+        ]
+
+    # ------------------------------------------------------------------ messages
+    def insert_message(
+        self,
+        message_id: str,
+        stream_id: str,
+        user_id: int,
+        *,
+        message: str,
+        timestamp: int | None = None,
+        message_ml: str | None = None,
+        data: str | None = None,
+        original_format: str = "com.symphony.messageml.v2",
+        parent_message_id: str | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> dict[str, Any]:
+        timestamp = timestamp if timestamp is not None else now_ms()
+        with self.transaction():
+            self.execute(
+                "INSERT INTO messages(message_id, stream_id, user_id, timestamp, message, message_ml, data, "
+                "original_format, parent_message_id, extra_json) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (
+                    message_id,
+                    stream_id,
+                    user_id,
+                    timestamp,
+                    message,
+                    message_ml,
+                    data,
+                    original_format,
+                    parent_message_id,
+                    dumps(extra or {}),
+                ),
+            )
+            self.execute("UPDATE streams SET last_message_at = ? WHERE stream_id = ?", (timestamp, stream_id))
+        row = self.get_message(message_id)
+        assert row is not None
+        return row
+
+    def get_message(self, message_id: str) -> dict[str, Any] | None:
+        return self.query_one("SELECT * FROM messages WHERE message_id = ?", (message_id,))
+
+    def stream_messages(
+        self,
+        stream_id: str,
+        *,
+        since: int = 0,
+        until: int | None = None,
+        skip: int = 0,
+        limit: int = 50,
+    ) -> list[dict[str, Any]]:
+        """Messages of a stream with ``since <= timestamp (< until)``, oldest first."""
+        sql = "SELECT * FROM messages WHERE stream_id = ? AND timestamp >= ?"
+        params: list[Any] = [stream_id, since]
+        if until is not None:
+            sql += " AND timestamp < ?"
+            params.append(until)
+        sql += " ORDER BY timestamp, seq LIMIT ? OFFSET ?"
+        params += [limit, skip]
+        return self.query(sql, params)
+
+    def insert_attachment(
+        self,
+        attachment_id: str,
+        message_id: str,
+        stream_id: str,
+        *,
+        name: str,
+        content: bytes,
+        content_type: str | None = None,
+        is_preview: bool = False,
+    ) -> None:
+        self.execute(
+            "INSERT INTO attachments(attachment_id, message_id, stream_id, name, content_type, size, "
+            "is_preview, content, created_at) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (
+                attachment_id,
+                message_id,
+                stream_id,
+                name,
+                content_type,
+                len(content),
+                int(is_preview),
+                content,
+                now_ms(),
+            ),
+        )
+
+    def message_attachments(self, message_id: str) -> list[dict[str, Any]]:
+        """Attachment rows without their content."""
+        return self.query(
+            "SELECT attachment_id, message_id, stream_id, name, content_type, size, is_preview, "
+            "created_at FROM attachments WHERE message_id = ? ORDER BY rowid",
+            (message_id,),
+        )
+
+    def get_attachment(self, attachment_id: str) -> dict[str, Any] | None:
+        return self.query_one("SELECT * FROM attachments WHERE attachment_id = ?", (attachment_id,))
