@@ -175,3 +175,12 @@ def test_owned_workdir_is_removed_on_close() -> None:
     emulator.close()
     assert not workdir.exists()
     assert os.environ.get("SYMPOD_NEVER_SET") is None
+
+
+def test_emulator_over_plain_http(tmp_path: Path) -> None:
+    with Emulator(workdir=tmp_path, http=True) as emulator:
+        assert emulator.url.startswith("http://127.0.0.1:")
+        client = PodClient(emulator).login_bot(emulator)
+        assert client.request("GET", "/pod/v2/sessioninfo").json["username"] == "bot"
+        cert_auth = client.request("POST", "/sessionauth/v1/authenticate", auth=False)
+        assert cert_auth.status == 401 and "HTTPS" in cert_auth.error()["message"]
