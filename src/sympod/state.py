@@ -77,6 +77,10 @@ class PodState:
         await asyncio.shield(self._flush_waiter)
 
     def _commit_now(self) -> None:
+        if self.store.in_transaction_block:
+            # a handler awaited inside a transaction block: commit once the block is complete
+            asyncio.get_running_loop().call_later(0.001, self._commit_now)
+            return
         waiter, self._flush_waiter = self._flush_waiter, None
         assert waiter is not None
         try:

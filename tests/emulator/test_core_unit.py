@@ -95,6 +95,16 @@ def test_group_commit_savepoints_roll_back_one_block_only(tmp_path: Path) -> Non
     assert [u["username"] for u in reopened.list_users()] == ["kept"]
 
 
+def test_commit_refuses_to_split_a_transaction_block(store: Store) -> None:
+    with store.transaction():
+        store.create_user("half")
+        assert store.in_transaction_block
+        with pytest.raises(RuntimeError, match="half of it"):
+            store.commit()
+    store.commit()
+    assert not store.has_uncommitted
+
+
 def test_uncommitted_group_writes_are_lost_without_commit(tmp_path: Path) -> None:
     store = Store(tmp_path / "pod.db", group_commit=True)
     store.create_user("committed")

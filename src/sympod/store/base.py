@@ -88,9 +88,16 @@ class StoreBase:
         """Whether writes are waiting for :meth:`commit` (group-commit mode only)."""
         return self._conn.total_changes != self._committed_changes
 
+    @property
+    def in_transaction_block(self) -> bool:
+        """Whether a :meth:`transaction` block is open (a commit now would split it)."""
+        return self._tx_depth > 0
+
     def commit(self) -> None:
         """Make every write so far durable (group-commit mode; a no-op in autocommit mode)."""
-        if self._conn.in_transaction and not self._tx_depth:
+        if self._tx_depth:
+            raise RuntimeError("commit() inside a transaction block would make half of it durable")
+        if self._conn.in_transaction:
             self._conn.execute("COMMIT")
         self._committed_changes = self._conn.total_changes
 
