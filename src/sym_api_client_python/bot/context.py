@@ -107,11 +107,24 @@ class Context:
         message = self.message
         return message.text.strip() if message is not None else ""
 
-    @property
+    @cached_property
     def mentions_bot(self) -> bool:
-        message = self.message
+        """Whether the message @mentions the bot, read from its entity JSON (no markup parsing)."""
         bot_id = self.bot.bot_user_id
-        return bool(message is not None and bot_id is not None and bot_id in message.mention_ids)
+        if bot_id is None or not self.raw_message:
+            return False
+        from ..messages.entities import MENTION_ENTITY, MENTION_ID_TYPE, entity_id_value, load_entity_data
+
+        try:
+            entities = load_entity_data(self.raw_message.get("data"))
+        except Exception:  # malformed entity JSON: no mention can be read from it
+            return False
+        for entity in entities.values():
+            if isinstance(entity, dict) and entity.get("type") == MENTION_ENTITY:
+                value = entity_id_value(entity, MENTION_ID_TYPE)
+                if value is not None and str(value) == str(bot_id):
+                    return True
+        return False
 
     @cached_property
     def form(self) -> FormSubmission | None:

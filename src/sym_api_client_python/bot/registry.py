@@ -129,7 +129,8 @@ class HandlerRegistry:
                     return  # a command consumes its message
             if selection.usage_error is not None:
                 return
-        mentioned = ctx.mentions_bot
+        # Only look for a mention when someone listens for one: it is the costly part of a message.
+        mentioned = any(h.kind == "mention" for h in self.handlers) and ctx.mentions_bot
         for handler in self.handlers:
             if handler.kind == "message" or (handler.kind == "mention" and mentioned):
                 self._add_if_match(selection, handler, ctx, {})
