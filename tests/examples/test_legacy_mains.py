@@ -6,7 +6,7 @@ import time
 from collections.abc import Callable
 
 import pytest
-from example_harness import ExampleProcess, load_example_module
+from example_harness import ExampleProcess
 
 from sym_api_client_python.testing import SymphonyPod
 
@@ -31,9 +31,10 @@ def test_main_rsa_greets_in_ims_and_rooms(
 def test_main_certificate_authenticates_with_an_issued_client_certificate(
     symphony_pod: SymphonyPod, run_example: Callable[..., ExampleProcess]
 ) -> None:
-    defaults = load_example_module("_defaults.py")
-    cert_config = defaults.ensure_certificate_config(str(symphony_pod.bot_config_path))
-    run_example("main_certificate.py", "--config", cert_config)
+    # no --config: the example finds the pod through SYMBOT_CONFIG (else `symbot pod`'s work dir),
+    # asks the emulator's control API for a client certificate and writes cert-config.json
+    run_example("main_certificate.py", env={"SYMBOT_CONFIG": str(symphony_pod.bot_config_path)})
+    assert (symphony_pod.bot_config_path.parent / "cert-config.json").exists()
     jane = symphony_pod.create_user("jane")
     chat = symphony_pod.im(jane)
     chat.send("hello over mTLS")
