@@ -3,6 +3,7 @@ shared readers, fan-out and the error answers the SDKs rely on."""
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 import time
@@ -251,3 +252,31 @@ def test_reset_and_restart_keep_working_feeds_apart(tmp_path: Path) -> None:
         assert [e["type"] for e in events] == ["INSTANTMESSAGECREATED", "MESSAGESENT"]
         emulator.reset()
         assert bot.request("POST", f"/agent/v5/datafeeds/{feed_id}/read", json_body={}).status == 400
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="reads the server's CPU time from /proc")
+def test_idle_long_polls_cost_no_cpu(tmp_path: Path) -> None:
+    """Waiting readers sleep on an event (no polling loop): 20 idle long-polls barely use CPU."""
+    emulator = Emulator(workdir=tmp_path, mode="subprocess", long_poll=1.5, max_feeds_per_user=30)
+    with emulator:
+        assert emulator._process is not None
+        stat = Path(f"/proc/{emulator._process.pid}/stat")
+
+        def cpu_seconds() -> float:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+        logged_in = PodClient(emulator).login_bot(emulator)
+        clients = [PodClient(emulator) for _ in range(20)]
+        for client in clients:
+            client.session_token, client.km_token = logged_in.session_token, logged_in.km_token
+        feeds = [_v2_feed(client) for client in clients]
+        before = cpu_seconds()
+        readers = [
+            threading.Thread(target=_v2_read, args=(c, f)) for c, f in zip(clients, feeds, strict=True)
+        ]
+        for reader in readers:
+            reader.start()
+        for reader in readers:
+            reader.join(timeout=10)
+        assert cpu_seconds() - before < 0.3  # 20 readers waiting 1.5 s each
