@@ -379,6 +379,7 @@ class AsyncApiClient(_ClientBase):
         await self._relogin(self.token_state.generation)
 
     async def login_step(self, step: LoginStep) -> str:
+        await self._load_files(login=True)
         token = await self._fetch_token(step)
         self.token_state.update_token(step, token, self._clock())
         return token
@@ -402,7 +403,16 @@ class AsyncApiClient(_ClientBase):
         await self.close()
 
     # ------------------------------------------------------------------ internals
+    async def _load_files(self, *, login: bool) -> None:
+        # reading the key/certificate files and parsing them (RSA key checks take ~50 ms)
+        # happens once, in a worker thread: never on the event loop
+        if self._routes is None:
+            await asyncio.to_thread(lambda: self.routes)
+        if login and self._login_flow is None:
+            await asyncio.to_thread(lambda: self.login_flow)
+
     async def _send_with_retries(self, request: Request) -> tuple[str, Response]:
+        await self._load_files(login=False)
         attempt = 0
         while True:
             attempt += 1
@@ -452,6 +462,7 @@ class AsyncApiClient(_ClientBase):
             state.login_succeeded(tokens, self._clock())
 
     async def _login_with_retries(self) -> Tokens:
+        await self._load_files(login=True)
         attempt = 0
         while True:
             attempt += 1

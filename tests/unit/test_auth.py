@@ -262,3 +262,28 @@ def test_legacy_login_steps(tmp_path: Path) -> None:
     assert client.login_step("keyManager").startswith("km-")
     assert client.request(AGENT_PING).status == 200
     assert pod.logins == {"session": 1, "km": 1}
+
+
+async def test_async_key_loading_runs_off_the_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from sym_api_client_python.core import config_check
+
+    real = config_check.read_private_key
+
+    def slow_read(config):  # type: ignore[no-untyped-def]
+        time.sleep(0.2)  # a slow disk or a costly key check
+        return real(config)
+
+    monkeypatch.setattr(config_check, "read_private_key", slow_read)
+    client = AsyncApiClient(make_config(tmp_path), transport=FakeAsyncTransport(FakePodLogic().handle))
+    ticks = 0
+
+    async def ticker() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.01)
+
+    task = asyncio.create_task(ticker())
+    await client.authenticate()
+    task.cancel()
+    assert ticks >= 10
