@@ -163,3 +163,35 @@ def test_renderer_drops_scripts_handlers_and_javascript_links(page: Any) -> None
     for forbidden in ("onerror", "onclick", "onfocus", "<script", "javascript:", "<iframe", "<img"):
         assert forbidden not in rendered
     assert "<b>bold</b>" in rendered and 'name="go"' in rendered
+
+
+def test_new_user_room_and_live_messages_from_others(page: Any) -> None:
+    from playwright.sync_api import expect
+
+    page.fill("#new-user-name", "carol")
+    page.fill("#new-user-display", "Carol Page")
+    page.click("#new-user-form button")
+    expect(page.locator("#user-select option:checked")).to_have_text("Carol Page (@carol)")
+    page.wait_for_selector("#live-status.ok")
+
+    page.fill("#new-room-name", "Lunch plans")
+    page.fill("#new-room-members", "alice, bot")
+    page.click("#new-room-form button")
+    expect(page.locator("#stream-title")).to_have_text("ROOM: Lunch plans")
+    assert page.locator(".stream.active").inner_text().endswith("Lunch plans")
+
+    _send(page, "/joke")
+    page.locator(".message.from-bot").first.wait_for()
+
+    # Alice writes in the room from elsewhere: the open page shows it live (server-sent events)
+    stream_id = page.evaluate("state.streamId")
+    alice = page.evaluate("state.users.find((u) => u.username === 'alice').userId")
+    page.evaluate(
+        """([streamId, userId]) => fetch('/_emulator/chat/messages', {method: 'POST',
+            headers: {'Content-Type': 'application/json'},
+            body: JSON.stringify({user: userId, streamId, text: 'count me in'})})""",
+        [stream_id, alice],
+    )
+    live = page.locator(".message", has_text="count me in")
+    live.wait_for()
+    assert live.locator(".message-author").inner_text() == "Alice Example"
