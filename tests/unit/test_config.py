@@ -513,3 +513,12 @@ def test_the_legacy_readme_sample_config_loads(tmp_path: Path) -> None:
     assert config.agent.proxy is not None and config.agent.proxy.username == "proxy-username"
     assert config.truststore_path == Path("/path/to/truststore.pem")
     assert config.datafeed_id_file_path == Path("/some/folder")
+
+
+def test_component_fallback_keeps_its_own_port_and_scheme() -> None:
+    config = load_config(
+        {"podHost": "p", "podPort": 8443, "agentScheme": "http", "keyAuthPort": 9000}, env={}
+    )
+    assert config.agent.base_url == "http://p:8443"
+    assert config.key_auth.base_url == "https://p:9000"
+    assert config.session_auth.base_url == "https://p:8443"

@@ -414,8 +414,14 @@ def _component(
             host = "localhost"
         else:
             # sessionAuth/keyAuth/agent default to the pod's host, port and scheme (BDK rule)
+            own_scheme = reader.values.get(keys.scheme) not in (None, "")
             return ComponentConfig(
-                component, fallback.host, port or fallback.port, context, fallback.scheme, proxy
+                component,
+                fallback.host,
+                port or fallback.port,
+                context,
+                scheme if own_scheme else fallback.scheme,
+                proxy,
             )
     return ComponentConfig(component, host, port or DEFAULT_PORT, context, scheme, proxy)
 
