@@ -93,6 +93,42 @@ def test_admin_user_lifecycle(world: World) -> None:
     assert "canCreatePublicRoom" in world.admin.call("GET", "/pod/v1/admin/system/features/list").json
 
 
+def test_application_admin_and_entitlements(world: World) -> None:
+    alice_id = world.alice_user["userId"]
+    info = {"appId": "news", "name": "News", "appUrl": "https://news.example.com", "domain": "example.com"}
+    app = {"applicationInfo": info, "description": "daily"}
+    assert world.admin.call("POST", "/pod/v1/admin/app/create", json_body=app).json["description"] == "daily"
+    world.admin.call("POST", "/pod/v1/admin/app/create", 400, json_body=app)  # already exists
+    world.bot.call("POST", "/pod/v1/admin/app/create", 403, json_body=app)
+    bad = {"applicationInfo": {"appId": "x", "name": "X", "appUrl": "http://insecure"}}
+    assert (
+        "https://" in world.admin.call("POST", "/pod/v1/admin/app/create", 400, json_body=bad).json["message"]
+    )
+    updated = world.admin.call("POST", "/pod/v1/admin/app/news/update",
+                               json_body={**app, "description": "hourly"}).json  # fmt: skip
+    assert updated["description"] == "hourly"
+    assert world.admin.call("GET", "/pod/v1/admin/app/news/get").json["applicationInfo"]["name"] == "News"
+
+    [pod_level] = world.admin.call("GET", "/pod/v1/admin/app/entitlement/list").json
+    assert pod_level == {"appId": "news", "appName": "News", "enable": True, "listed": True, "install": False}
+    world.admin.call("POST", "/pod/v1/admin/app/entitlement/list",
+                     json_body=[{**pod_level, "install": True}])  # fmt: skip
+    [mine] = world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list").json
+    assert mine["install"] is True and mine["listed"] is True
+    world.admin.call("POST", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list",
+                     json_body=[{"appId": "news", "listed": False, "install": False}])  # fmt: skip
+    patch = [{"appId": "news", "install": "REMOVE", "listed": "KEEP"}]
+    patched = world.admin.call(
+        "PATCH", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list", json_body=patch
+    ).json
+    assert patched == [{"appId": "news", "appName": "News", "listed": False, "install": True}]
+    world.admin.call("PATCH", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list", 400,
+                     json_body=[{"appId": "news", "install": "MAYBE"}])  # fmt: skip
+    world.admin.call("POST", "/pod/v1/admin/app/entitlement/list", 400, json_body=[{"appId": "ghost"}])
+    world.admin.call("POST", "/pod/v1/admin/app/news/delete")
+    world.admin.call("GET", "/pod/v1/admin/app/news/get", 400)
+
+
 def test_signals(world: World) -> None:
     created = world.bot.call(
         "POST", "/agent/v1/signals/create", json_body={"name": "FX", "query": "HASHTAG:fx OR CASHTAG:EURUSD"}
