@@ -259,6 +259,10 @@ from symphony.bdk.core.service.user.model.delegate_action_enum import DelegateAc
 from symphony.bdk.core.service.user.model.role_id import RoleId
 from symphony.bdk.core.symphony_bdk import SymphonyBdk
 from symphony.bdk.gen.agent_model.v4_imported_message import V4ImportedMessage
+from symphony.bdk.gen.pod_model.application_detail import ApplicationDetail
+from symphony.bdk.gen.pod_model.application_info import ApplicationInfo
+from symphony.bdk.gen.pod_model.user_app_entitlement import UserAppEntitlement
+from symphony.bdk.gen.pod_model.user_app_entitlement_patch import UserAppEntitlementPatch
 from symphony.bdk.gen.pod_model.feature import Feature
 from symphony.bdk.gen.pod_model.stream_filter import StreamFilter
 from symphony.bdk.gen.pod_model.user_filter import UserFilter
@@ -331,6 +335,24 @@ async def main():
             intended_message_from_user_id=alice, originating_system_id="legacy", stream_id=own_id,
         )
         await step("import_messages", messages.import_messages([imported]))
+        applications = bdk.applications()
+        info = ApplicationInfo(app_id="news", name="News", app_url="https://news.example.com")
+        created_app = applications.create_application(ApplicationDetail(application_info=info))
+        await step("create_application", created_app)
+        await step("get_application", applications.get_application("news"))
+        detail = ApplicationDetail(application_info=info, description="daily")
+        await step("update_application", applications.update_application("news", detail))
+        listed = applications.list_application_entitlements()
+        entitlements = await step("list_application_entitlements", listed)
+        if entitlements:
+            update = applications.update_application_entitlements(entitlements)
+            await step("update_application_entitlements", update)
+        await step("list_user_applications", applications.list_user_applications(alice))
+        own = [UserAppEntitlement(app_id="news", listed=True, install=False)]
+        await step("update_user_applications", applications.update_user_applications(alice, own))
+        patch = [UserAppEntitlementPatch(app_id="news", install="TRUE")]
+        await step("patch_user_applications", applications.patch_user_applications(alice, patch))
+        await step("delete_application", applications.delete_application("news"))
     print(json.dumps(results))
 
 
@@ -394,7 +416,7 @@ def test_bdk_admin_services_against_the_routes(pod: Any, tmp_path: Path) -> None
     config_path.write_text(config, encoding="utf-8")
     results = _run("bdk", BDK_ADMIN_SCRIPT, tmp_path, [str(config_path), *people])
     assert results["update_avatar_bytes"].startswith("FAIL BadRequestException")
-    _check(results, minimum_steps=33)
+    _check(results, minimum_steps=42)
 
 
 def test_legacy_clients_against_the_routes(pod: Any, tmp_path: Path) -> None:
