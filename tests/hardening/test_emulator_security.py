@@ -186,8 +186,10 @@ def test_emulator_binds_loopback_by_default(tmp_path: Any) -> None:
         assert host == "127.0.0.1"
         port = urllib.parse.urlsplit(emulator.url).port
         # Not reachable on another local address of this machine (when it has one).
-        others = {info[4][0] for info in socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)}
-        for address in others - {"127.0.0.1"}:
+        infos = socket.getaddrinfo(socket.gethostname(), None, socket.AF_INET)
+        others = {str(info[4][0]) for info in infos}
+        assert port is not None
+        for address in others:
             if address.startswith("127."):
                 continue
             with pytest.raises(OSError):

@@ -178,7 +178,7 @@ def test_legacy_api_logs_no_secret(pod: Any, every_log_record: _Everything) -> N
     config.load_config()
     auth = SymBotRSAAuth(config)
     auth.authenticate()
-    tokens = [auth.get_session_token(), auth.get_key_manager_token()]
+    tokens = [str(auth.get_session_token()), str(auth.get_key_manager_token())]
     bot_client = SymBotClient(auth, config)
     collected: list[str] = [repr(config), repr(auth), repr(bot_client)]
     with pytest.raises(SymphonyError) as caught:
