@@ -10,7 +10,7 @@ from typing import Any, TypeVar
 from ..datafeed.dispatcher import DispatchStats, EventGate
 from ..datafeed.settings import DatafeedSettings
 from .commands import CommandPattern
-from .context import Context, to_messageml
+from .context import to_messageml
 from .registry import Callback, Handler, HandlerRegistry, as_filter
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -177,6 +177,3 @@ class BotBase:
     @staticmethod
     def usage_reply(problem: str, usage: str) -> str:
         return to_messageml(f"{problem}. Usage: {usage}")
-
-    def _make_context(self, ctx: Context) -> Context:
-        return ctx

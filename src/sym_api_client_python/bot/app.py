@@ -66,7 +66,6 @@ class Bot(BotBase):
     def run(self) -> None:
         """Read the datafeed and dispatch events until :meth:`stop`, Ctrl-C or SIGTERM. Blocks;
         on the way out in-flight handlers finish and the last batch is acked."""
-        self._stop_requested.clear()
         runner = SyncDatafeedRunner(
             self.client,
             self.settings.machine(),
@@ -77,12 +76,15 @@ class Bot(BotBase):
             read_timeout=self.settings.read_timeout,
         )
         self._runner = runner
+        if self._stop_requested.is_set():  # stop() came first: honour it, do not start reading
+            runner.stop()
         restore = self._install_sigterm()
         try:
             run_interruptibly(runner)
         finally:
             restore()
             runner.dispatcher.close()
+            self._stop_requested.clear()
 
     def _install_sigterm(self) -> Any:
         if threading.current_thread() is not threading.main_thread():
@@ -92,7 +94,8 @@ class Bot(BotBase):
         return lambda: signal.signal(signal.SIGTERM, previous)
 
     def stop(self) -> None:
-        """Ask :meth:`run` to return (callable from any thread or handler)."""
+        """Ask :meth:`run` to return (callable from any thread or handler; before ``run()``, the
+        next ``run()`` returns at once)."""
         self._stop_requested.set()
         if self._runner is not None:
             self._runner.stop()
@@ -206,13 +209,16 @@ class AsyncBot(BotBase):
             await runner.run()
         finally:
             self._pool.shutdown(wait=False)
+            self._stop_before_start = False
+            self._runner = None
 
     def stop(self) -> None:
         """Ask :meth:`start` to return; callable from the loop, a handler or another thread."""
-        if self._runner is None:
+        runner = self._runner
+        if runner is None:
             self._stop_before_start = True
             return
-        self._runner.stop_threadsafe()
+        runner.stop_threadsafe()
 
     def run(self) -> None:
         """Blocking entry point for scripts: runs :meth:`start` in a new event loop; Ctrl-C and

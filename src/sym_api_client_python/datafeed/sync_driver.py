@@ -32,7 +32,7 @@ logger = logging.getLogger("sym_api_client_python.datafeed")
 class SyncDatafeedRunner:
     """Runs the datafeed loop on the calling thread until :meth:`stop` (callable from any thread,
     including from a handler). ``run()`` returns after in-flight handlers finished and the last
-    batch was acked."""
+    batch was acked. A runner runs once: build a new one (cheap) to read again after a stop."""
 
     def __init__(
         self,
@@ -59,10 +59,7 @@ class SyncDatafeedRunner:
     def run(self) -> None:
         if self.running:
             raise RuntimeError("this datafeed is already running")
-        self.running = True
-        self._stop_event.clear()
-        self._stopped = Future()
-        self.machine.stopping = False
+        self.running = True  # a stop() that came before run() is honoured: the loop ends at once
         flow = self.machine.run()
         result: Any = None
         error: BaseException | None = None

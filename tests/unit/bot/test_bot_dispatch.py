@@ -177,3 +177,21 @@ async def test_async_bot_runs_async_and_sync_handlers():
         "<messageML>from a thread</messageML>",
     }
     assert json.loads(json.dumps(bot.stats.as_dict()))["events_dispatched"] == 6
+
+
+def test_stop_before_run_makes_run_return_at_once():
+    requester = ScriptedRequester()
+    bot = Bot(client=requester, **SETTINGS)
+    bot.stop()
+    thread = threading.Thread(target=bot.run)
+    thread.start()
+    thread.join(3)
+    assert not thread.is_alive() and not requester.reads()
+
+
+async def test_async_stop_before_start_returns_at_once():
+    requester = ScriptedRequester()
+    bot = AsyncBot(client=AsyncScripted(requester), **SETTINGS)
+    bot.stop()
+    await asyncio.wait_for(bot.start(), 3)
+    assert not requester.reads() and bot.feed_id is None
