@@ -9,8 +9,8 @@ Output shape, matching what SDK fixtures show for real pods::
     <div data-format="PresentationML" data-version="2.0" class="wysiwyg"><p>Hi <span class="entity"
     data-entity-id="0">@Jane Doe</span></p></div>
 
-plus the EntityJSON ``data`` (the caller's own entities merged with the generated mention, hashtag,
-cashtag and emoji entities).
+plus the EntityJSON ``data``: the caller's own entities merged with the generated mention, hashtag,
+cashtag and emoji entities (mention user ids are strings there, as real pods send them).
 """
 
 from __future__ import annotations
@@ -178,7 +178,9 @@ class _Converter:
         entity = {
             "type": MENTION_TYPE,
             "version": "1.0",
-            "id": [{"type": USER_ID_TYPE, "value": user_id}],
+            # a string, as real pods send it (message captures in the legacy SDK's docs and BDK's
+            # fixtures); BDK int()s it, the legacy parser hands it over as is
+            "id": [{"type": USER_ID_TYPE, "value": str(user_id)}],
         }
         return self._entity_span(f"@{display_name}", entity)
 

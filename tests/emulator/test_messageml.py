@@ -49,7 +49,7 @@ def test_mention_by_uid_and_email_become_entity_spans() -> None:
     assert result.entity_data["0"] == {
         "type": "com.symphony.user.mention",
         "version": "1.0",
-        "id": [{"type": "com.symphony.user.userId", "value": 12}],
+        "id": [{"type": "com.symphony.user.userId", "value": "12"}],  # a string, as real pods send it
     }
     assert result.mentions == [12, 12]
 

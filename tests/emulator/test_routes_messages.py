@@ -38,7 +38,8 @@ def test_legacy_file_part_message_is_converted_stored_and_fanned_out(world: Worl
     assert message["message"] == (
         PRESENTATION_PREFIX + '<p>Hi <span class="entity" data-entity-id="0">@Alice Archer</span></p></div>'
     )
-    assert json.loads(message["data"])["0"]["id"] == [{"type": "com.symphony.user.userId", "value": alice_id}]
+    mention_ids = json.loads(message["data"])["0"]["id"]
+    assert mention_ids == [{"type": "com.symphony.user.userId", "value": str(alice_id)}]
     assert message["stream"] == {"streamId": im, "streamType": "IM", "external": False, "crossPod": False}
     assert message["user"]["userId"] == world.bot_user["userId"]
     assert message["originalFormat"] == "com.symphony.messageml.v2"

@@ -24,6 +24,10 @@ results = {}
 
 def outcome(name, error=None):
     results[name] = "ok" if error is None else f"FAIL {type(error).__name__}: {str(error)[:300]}"
+
+
+def check(name, actual, expected):
+    outcome(name, None if actual == expected else AssertionError(f"got {actual!r}, expected {expected!r}"))
 """
 
 BDK_SCRIPT = (
@@ -32,6 +36,7 @@ BDK_SCRIPT = (
 import asyncio
 from symphony.bdk.core.config.loader import BdkConfigLoader
 from symphony.bdk.core.service.connection.model.connection_status import ConnectionStatus
+from symphony.bdk.core.service.message import message_parser
 from symphony.bdk.core.service.presence.presence_service import PresenceStatus
 from symphony.bdk.core.symphony_bdk import SymphonyBdk
 from symphony.bdk.gen.agent_model.base_signal import BaseSignal
@@ -90,7 +95,7 @@ async def main():
         await step("deactivate_room", streams.set_room_active(room_id, False))
         await step("reactivate_room", streams.set_room_active(room_id, True))
         await step("update_im", streams.update_im(im_id, V1IMAttributes(pinned_message_id="")))
-        text = f'<messageML>Hello <mention uid="{alice}"/> <hash tag="bdk"/></messageML>'
+        text = f'<messageML>Hello <mention uid="{alice}"/> <hash tag="bdk"/> <cash tag="EUR"/></messageML>'
         sent = await step("send_message", messages.send_message(im_id, text, data={"x": {"type": "t"}}))
         with open(scratch + "/report.txt", "w") as handle:
             handle.write("report")
@@ -98,7 +103,13 @@ async def main():
             upload = messages.send_message(im_id, "<messageML>file</messageML>", attachment=[handle])
             with_file = await step("send_attachment", upload)
         message_id = sent.message_id if sent else "missing"
-        await step("get_message", messages.get_message(message_id))
+        fetched = await step("get_message", messages.get_message(message_id))
+        if fetched:  # BDK's own parser on the emulator's PresentationML and EntityJSON
+            check("parser_mentions", message_parser.get_mentions(fetched), [alice])
+            check("parser_hashtags", message_parser.get_hashtags(fetched), ["bdk"])
+            check("parser_cashtags", message_parser.get_cashtags(fetched), ["EUR"])
+            text_content = message_parser.get_text_content_from_message(fetched)
+            check("parser_text", text_content, "Hello @Alice A #bdk $EUR")
         await step("list_messages", messages.list_messages(im_id, since=0))
         if with_file and with_file.attachments:
             file_id = with_file.attachments[0].id
@@ -154,6 +165,7 @@ from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
 from sym_api_client_python.clients.presence_client import PresenceClient
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
 from sym_api_client_python.configure.configure import SymConfig
+from sym_api_client_python.processors.sym_message_parser import SymMessageParser
 
 
 def step(name, function, *args, **kwargs):
@@ -201,13 +213,22 @@ step("search_rooms", streams.search_rooms, "Legacy")
 step("user_streams", streams.get_user_streams)
 step("stream_info_v2", streams.stream_info_v2, im_id)
 step("share_room", streams.share_room, im_id, {"title": "t", "author": "a", "publisher": "p", "appId": "x"})
-text = f'<messageML>hi <mention uid="{alice}"/></messageML>'
+text = f'<messageML>hi <mention uid="{alice}"/> <hash tag="fx"/> <cash tag="EUR"/></messageML>'
 sent = step("send_msg", messages.send_msg, im_id, {"message": text, "data": "{}"})
 with open(scratch + "/legacy.txt", "w") as handle:
     handle.write("legacy file")
 with_file = step("send_attachment", messages.send_msg_with_attachment, im_id, "<messageML>file</messageML>",
                  "legacy.txt", scratch + "/legacy.txt")
-step("get_msgs", messages.get_msg_from_stream, im_id, 0)
+history = step("get_msgs", messages.get_msg_from_stream, im_id, 0)
+mine = [item for item in history or [] if sent and item["messageId"] == sent["messageId"]]
+if mine:  # the legacy parser on the emulator's PresentationML and EntityJSON (string ids, as a real pod)
+    parser = SymMessageParser()
+    check("parser_mention_ids", parser.get_mention_ids(mine[0]), [str(alice)])
+    check("parser_hash_tags", parser.get_hash_tag_values(mine[0]), ["fx"])
+    check("parser_cash_tags", parser.get_cash_tag_values(mine[0]), ["EUR"])
+    check("parser_spans", parser.get_mentions(mine[0]), ["@Alice A", "#fx", "$EUR"])
+else:
+    outcome("parser_mention_ids", LookupError("the sent message is not in the stream history"))
 if with_file:
     step("get_attachment", messages.get_msg_attachment, im_id, with_file["messageId"],
          with_file["attachments"][0]["id"])
