@@ -35,6 +35,13 @@ SIGNING_KEY_FILE = "token-signing-key.pem"
 BOT_PRIVATE_KEY = Path("rsa") / "bot-private.pem"
 BOT_PUBLIC_KEY = Path("rsa") / "bot-public.pem"
 LEGACY_CONFIG_FILE = "bot-config.json"
+BOT_PROFILE: dict[str, Any] = {
+    "display_name": BOT_DISPLAY_NAME,
+    "email": BOT_EMAIL,
+    "first_name": "Emulator",
+    "last_name": "Bot",
+    "cert_subject": BOT_USERNAME,
+}
 BDK_CONFIG_FILE = "bdk-config.yaml"
 
 
@@ -86,21 +93,31 @@ def _ensure_bot(store: Store, workdir: Path) -> dict[str, Any]:
     public_pem = public_path.read_text()
     bot = store.get_user_by_username(BOT_USERNAME)
     if bot is None:
-        bot = store.create_user(
-            BOT_USERNAME,
-            display_name=BOT_DISPLAY_NAME,
-            email=BOT_EMAIL,
-            bot=True,
-            public_key=public_pem,
-            first_name="Emulator",
-            last_name="Bot",
-            cert_subject=BOT_USERNAME,
-        )
+        bot = store.create_user(BOT_USERNAME, bot=True, public_key=public_pem, **BOT_PROFILE)
     elif bot["public_key"] != public_pem:
         store.update_user(bot["user_id"], public_key=public_pem)
         bot = store.get_user(bot["user_id"]) or bot
     store.set_meta("bot_user_id", str(bot["user_id"]))
     return bot
+
+
+def restore_bot_profile(store: Store, bot_user_id: int) -> None:
+    """Put the bot's profile back as on first start (reset: tests must not see an earlier test's
+    roles, manifest, status or display name); its id, key and tokens stay."""
+    store.update_user(
+        bot_user_id,
+        account_type="SYSTEM",
+        active=1,
+        roles_json="[]",
+        features_json="{}",
+        extra_json="{}",
+        avatar_url=None,
+        title=None,
+        company=None,
+        department=None,
+        location=None,
+        **BOT_PROFILE,
+    )
 
 
 def write_client_configs(workdir: Path, host: str, port: int, scheme: str) -> tuple[Path, Path]:

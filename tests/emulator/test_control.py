@@ -166,3 +166,13 @@ def test_reset_keeps_only_the_bot(pod: Emulator) -> None:
     users = client.request("GET", "/_emulator/users").json
     assert [u["username"] for u in users] == ["bot"]
     assert client.request("GET", "/pod/v2/sessioninfo").status == 200  # faults gone, bot session kept
+
+
+def test_reset_restores_the_bot_profile(pod: Emulator) -> None:
+    client = PodClient(pod).login_bot(pod)
+    changed = client.request("POST", "/pod/v1/user/manifest/own", json_body={"manifest": '{"commands": []}'})
+    assert changed.status < 300, changed.body
+    assert client.request("GET", "/pod/v1/user/manifest/own").json["manifest"] == '{"commands": []}'
+    pod.reset()
+    assert client.request("GET", "/pod/v1/user/manifest/own").json["manifest"] == "{}"
+    assert pod.get_user("bot")["displayName"] == pod.bot["displayName"]

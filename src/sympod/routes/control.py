@@ -25,6 +25,7 @@ from ..ids import normalize_id, to_standard_base64
 from ..state import PodState, get_pod
 from ..store import dumps, loads
 from ..tls import generate_rsa_keypair, load_public_key_pem
+from ..workdir import restore_bot_profile
 
 MAX_USERNAME_LENGTH = 128
 
@@ -319,6 +320,7 @@ async def expire_sessions(request: Request) -> Response:
 async def reset(request: Request) -> Response:
     pod = get_pod(request)
     pod.store.reset([pod.bot_user_id])
+    restore_bot_profile(pod.store, pod.bot_user_id)
     pod.faults.clear()
     pod.sessions.clear()
     pod.sessions.load(pod.store.query("SELECT * FROM sessions"))

@@ -38,7 +38,8 @@ class PingListener(IMListener):
         received.append(message["message"])
         if "ping" in message["message"]:
             stream_id = message["stream"]["streamId"]
-            self.bot_client.get_message_client().send_msg(stream_id, {"message": "<messageML>pong</messageML>"})
+            reply = {"message": "<messageML>pong</messageML>"}
+            self.bot_client.get_message_client().send_msg(stream_id, reply)
             emit(event="replied", streamId=stream_id)
 
     def on_im_created(self, stream):
