@@ -151,6 +151,7 @@ def build_server(
         log_level=log_level,
         access_log=False,
         server_header=False,
+        proxy_headers=False,  # nothing sits in front of a local emulator
         timeout_keep_alive=60,
         timeout_graceful_shutdown=GRACEFUL_SHUTDOWN_S,
         **options,
