@@ -203,7 +203,7 @@ def test_long_poll_is_woken_by_a_new_event(pod: Emulator) -> None:
     elapsed = time.monotonic() - started
     timer.join()
     assert [e["type"] for e in events] == ["MESSAGESENT"]
-    assert 0.15 < elapsed < 1.0
+    assert 0.15 < elapsed < 1.6  # not woken, it would answer at the 2 s long-poll deadline
 
 
 def test_feeds_belong_to_their_user(fast: Emulator, bot: PodClient) -> None:
