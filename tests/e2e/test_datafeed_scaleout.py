@@ -65,3 +65,107 @@ def test_three_readers_share_one_feed_without_loss_or_double_handling(
         feeds = client.request(Request("GET", Component.AGENT, "/agent/v5/datafeeds")).json()
     assert [feed["id"] for feed in feeds] == [bots[0].feed_id]
     print(f"{READERS} readers, {total} events: handled per reader {dict(by_reader)}")
+
+
+READER_SCRIPT = """
+import sys, threading, time
+from sym_api_client_python.bot import Bot
+
+bot = Bot(sys.argv[1], max_backoff=0.5)
+lock = threading.Lock()
+
+@bot.on_message()
+def handle(ctx):
+    time.sleep(0.005)
+    with lock:  # handlers of different streams run in parallel threads: one whole line each
+        sys.stdout.write(f"handled {ctx.text}\\n")
+        sys.stdout.flush()
+
+def announce():
+    while bot.feed_id is None:
+        time.sleep(0.02)
+    print("ready", bot.feed_id, flush=True)
+
+threading.Thread(target=announce, daemon=True).start()
+bot.run()
+"""
+
+
+def test_three_reader_processes_share_the_work(pod: Any, bot_config_file: Path, tmp_path: Path) -> None:
+    import os
+    import queue
+    import signal
+    import subprocess
+    import sys
+
+    script = tmp_path / "reader.py"
+    script.write_text(READER_SCRIPT)
+    env = {**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)}
+    lines: queue.Queue[tuple[int, str]] = queue.Queue()
+    processes = [
+        subprocess.Popen(
+            [sys.executable, str(script), str(bot_config_file)],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            env=env,
+        )
+        for _ in range(READERS)
+    ]
+
+    def pump(index: int, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            lines.put((index, line.strip()))
+
+    for index, process in enumerate(processes):
+        threading.Thread(target=pump, args=(index, process), daemon=True).start()
+    handled: Counter[str] = Counter()
+    by_reader: Counter[int] = Counter()
+    feeds: set[str] = set()
+    try:
+        deadline = time.monotonic() + 30
+        ready: set[int] = set()
+        while len(ready) < READERS:
+            index, line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            if line.startswith("ready"):
+                feeds.add(line.split()[1])
+                ready.add(index)
+        assert len(feeds) == 1, f"readers did not converge on one feed: {feeds}"
+        streams = {}
+        for sender in SENDERS:
+            pod.create_user(sender, sender.capitalize())
+            streams[sender] = pod.send_message(sender, f"{sender}-x", to=pod.bot["userId"])["stream"][
+                "streamId"
+            ]
+        for k in range(PER_SENDER):
+            for sender in SENDERS:
+                pod.send_message(sender, f"{sender}-{k}", stream_id=streams[sender])
+        total = len(SENDERS) * (PER_SENDER + 1)
+        while sum(handled.values()) < total:
+            try:
+                index, line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(
+                    f"only {sum(handled.values())} of {total} handled; per reader {dict(by_reader)}, feeds {feeds}"
+                ) from None
+            if line.startswith("handled "):
+                handled[line[len("handled ") :]] += 1
+                by_reader[index] += 1
+        time.sleep(0.5)
+        while not lines.empty():  # anything handled twice would be here
+            index, line = lines.get_nowait()
+            if line.startswith("handled "):
+                handled[line[len("handled ") :]] += 1
+    finally:
+        for process in processes:
+            process.send_signal(signal.SIGTERM)
+        for process in processes:
+            try:
+                process.wait(10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    assert sum(handled.values()) == total and set(handled.values()) == {1}, "lost or double-handled events"
+    assert sum(1 for count in by_reader.values() if count) >= 2, f"work was not shared: {dict(by_reader)}"
+    assert all(process.returncode == 0 for process in processes)
+    print(f"{READERS} reader processes, {total} events: handled per reader {dict(by_reader)}")

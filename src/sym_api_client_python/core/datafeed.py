@@ -323,15 +323,14 @@ class DatafeedMachine:
             return
         created = yield from self._until_ok(CreateFeed())
         self.feeds_created += 1
-        self.feed_id = created
         logger.info("created datafeed v2 %s", created)
         # Rule 5: processes that started together may each have created a feed. The agent lists
         # feeds oldest first, so all of them converge on the same one; a losing feed is deleted.
         # Nothing is lost by that: every event is fanned out to all of the bot's feeds.
         winner = pick_feed((yield from self._until_ok(ListFeeds())) or [], exclude=failed_id)
+        self.feed_id = winner or created  # set once decided, so feed_id never shows a losing feed
         if winner is not None and winner != created:
             logger.info("another instance opened datafeed %s first; sharing it", winner)
-            self.feed_id = winner
             try:
                 yield DeleteFeed(created)
             except Exception as exc:  # best effort: an unused feed expires on the agent anyway
