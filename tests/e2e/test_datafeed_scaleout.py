@@ -147,7 +147,7 @@ def test_three_reader_processes_share_the_work(pod: Any, bot_config_file: Path, 
                 index, line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
             except queue.Empty:
                 raise AssertionError(
-                    f"only {sum(handled.values())} of {total} handled; per reader {dict(by_reader)}, feeds {feeds}"
+                    f"only {sum(handled.values())} of {total} handled (per reader: {dict(by_reader)})"
                 ) from None
             if line.startswith("handled "):
                 handled[line[len("handled ") :]] += 1
