@@ -56,33 +56,30 @@ def test_user_search(world: World) -> None:
 
 
 def test_followers_with_cursor_paging_and_manifest(world: World) -> None:
+    # alice and the admin are fresh in every test; the bot survives resets, so it only follows here
     alice_id, bob_id, bot_id = world.alice_user["userId"], world.bob_user["userId"], world.bot_user["userId"]
-    world.alice.call("POST", f"/pod/v1/user/{bot_id}/follow", json_body={"followers": [alice_id]})
-    reply = world.alice.call("POST", f"/pod/v1/user/{bot_id}/follow", 403, json_body={"followers": [bob_id]})
+    world.bot.call("POST", f"/pod/v1/user/{alice_id}/follow", json_body={"followers": [bot_id]})
+    reply = world.bot.call("POST", f"/pod/v1/user/{alice_id}/follow", 403, json_body={"followers": [bob_id]})
     assert "only (un)follow for themselves" in reply.json["message"]
-    world.admin.call("POST", f"/pod/v1/user/{bot_id}/follow", json_body={"followers": [bob_id, alice_id]})
-    first = world.bot.call("GET", f"/pod/v1/user/{bot_id}/followers?limit=1").json
-    assert first["count"] == 2 and first["followers"] == [alice_id]
+    world.admin.call("POST", f"/pod/v1/user/{alice_id}/follow", json_body={"followers": [bob_id, bot_id]})
+    first = world.bot.call("GET", f"/pod/v1/user/{alice_id}/followers?limit=1").json
+    assert first["count"] == 2 and first["followers"] == [bot_id]
     after = first["pagination"]["cursors"]["after"]
-    second = world.bot.call("GET", f"/pod/v1/user/{bot_id}/followers?limit=1&after={after}").json
+    second = world.bot.call("GET", f"/pod/v1/user/{alice_id}/followers?limit=1&after={after}").json
     assert second["followers"] == [bob_id] and "after" not in second["pagination"]["cursors"]
-    assert world.bot.call("GET", f"/pod/v1/user/{alice_id}/following").json["following"] == [bot_id]
-    world.alice.call("POST", f"/pod/v1/user/{bot_id}/unfollow", json_body={"followers": [alice_id]})
-    assert world.bot.call("GET", f"/pod/v1/user/{bot_id}/followers").json["followers"] == [bob_id]
-    world.bot.call("GET", f"/pod/v1/user/{bot_id}/followers?after=%%%", 400)
-    world.bot.call("POST", f"/pod/v1/user/{bot_id}/follow", 400, json_body={"followers": [bot_id]})
-    world.bot.call("POST", f"/pod/v1/user/{bot_id}/follow", 400, json_body={})
+    assert alice_id in world.bot.call("GET", f"/pod/v1/user/{bot_id}/following").json["following"]
+    world.bot.call("POST", f"/pod/v1/user/{alice_id}/unfollow", json_body={"followers": [bot_id]})
+    assert world.bot.call("GET", f"/pod/v1/user/{alice_id}/followers").json["followers"] == [bob_id]
+    world.bot.call("GET", f"/pod/v1/user/{alice_id}/followers?after=%%%", 400)
+    world.alice.call("POST", f"/pod/v1/user/{alice_id}/follow", 400, json_body={"followers": [alice_id]})
+    world.bot.call("POST", f"/pod/v1/user/{alice_id}/follow", 400, json_body={})
 
-    assert world.bot.call("GET", "/pod/v1/user/manifest/own").json == {"manifest": "{}"}
+    assert world.admin.call("GET", "/pod/v1/user/manifest/own").json == {"manifest": "{}"}
     manifest = '{"commands": [{"name": "help"}]}'
-    world.bot.call("POST", "/pod/v1/user/manifest/own", json_body={"manifest": manifest})
-    assert world.bot.call("GET", "/pod/v1/user/manifest/own").json == {"manifest": manifest}
-    assert (
-        "not valid JSON"
-        in world.bot.call("POST", "/pod/v1/user/manifest/own", 400, json_body={"manifest": "{oops"}).json[
-            "message"
-        ]
-    )
+    world.admin.call("POST", "/pod/v1/user/manifest/own", json_body={"manifest": manifest})
+    assert world.admin.call("GET", "/pod/v1/user/manifest/own").json == {"manifest": manifest}
+    bad = world.admin.call("POST", "/pod/v1/user/manifest/own", 400, json_body={"manifest": "{oops"})
+    assert "not valid JSON" in bad.json["message"]
 
 
 def test_unauthenticated_calls_get_401(world: World) -> None:

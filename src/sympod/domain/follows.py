@@ -18,6 +18,12 @@ def _followers(user: dict[str, Any]) -> list[int]:
     return [int(uid) for uid in loads(user.get("extra_json"), {}).get("followers", [])]
 
 
+def _existing(store: Store, user_ids: list[int]) -> list[int]:
+    """Drop ids of users deleted since (a reset removes every user but the bot)."""
+    known = store.get_users(user_ids)
+    return [uid for uid in user_ids if uid in known]
+
+
 def _set_followers(store: Store, user: dict[str, Any], followers: list[int]) -> None:
     extra = loads(user.get("extra_json"), {})
     extra["followers"] = followers
@@ -38,7 +44,7 @@ def change_followers(
         require_user(store, uid)
         if uid == user_id:
             raise ApiError(400, f"User {uid} cannot follow themselves")
-    followers = _followers(target)
+    followers = _existing(store, _followers(target))
     if follow:
         followers += [uid for uid in follower_ids if uid not in followers]
     else:
@@ -80,7 +86,9 @@ def _page(ids: list[int], key: str, limit: int, before: str | None, after: str |
 def followers_of(
     store: Store, user_id: int, *, limit: int, before: str | None, after: str | None
 ) -> dict[str, Any]:
-    return _page(_followers(require_user(store, user_id)), "followers", limit, before, after)
+    return _page(
+        _existing(store, _followers(require_user(store, user_id))), "followers", limit, before, after
+    )
 
 
 def following_of(
