@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import uuid
 from typing import Any
 
 import pytest
@@ -93,9 +94,14 @@ def test_admin_user_lifecycle(world: World) -> None:
     assert "canCreatePublicRoom" in world.admin.call("GET", "/pod/v1/admin/system/features/list").json
 
 
+def _app(entitlements: list[dict[str, Any]], app_id: str) -> list[dict[str, Any]]:
+    return [item for item in entitlements if item["appId"] == app_id]
+
+
 def test_application_admin_and_entitlements(world: World) -> None:
     alice_id = world.alice_user["userId"]
-    info = {"appId": "news", "name": "News", "appUrl": "https://news.example.com", "domain": "example.com"}
+    app_id = f"news-{uuid.uuid4().hex[:8]}"  # apps outlive resets (meta table): unique per run
+    info = {"appId": app_id, "name": "News", "appUrl": "https://news.example.com", "domain": "example.com"}
     app = {"applicationInfo": info, "description": "daily"}
     assert world.admin.call("POST", "/pod/v1/admin/app/create", json_body=app).json["description"] == "daily"
     world.admin.call("POST", "/pod/v1/admin/app/create", 400, json_body=app)  # already exists
@@ -104,29 +110,32 @@ def test_application_admin_and_entitlements(world: World) -> None:
     assert (
         "https://" in world.admin.call("POST", "/pod/v1/admin/app/create", 400, json_body=bad).json["message"]
     )
-    updated = world.admin.call("POST", "/pod/v1/admin/app/news/update",
+    updated = world.admin.call("POST", f"/pod/v1/admin/app/{app_id}/update",
                                json_body={**app, "description": "hourly"}).json  # fmt: skip
     assert updated["description"] == "hourly"
-    assert world.admin.call("GET", "/pod/v1/admin/app/news/get").json["applicationInfo"]["name"] == "News"
+    assert (
+        world.admin.call("GET", f"/pod/v1/admin/app/{app_id}/get").json["applicationInfo"]["name"] == "News"
+    )
 
-    [pod_level] = world.admin.call("GET", "/pod/v1/admin/app/entitlement/list").json
-    assert pod_level == {"appId": "news", "appName": "News", "enable": True, "listed": True, "install": False}
+    # apps live in the pod's meta table, which a reset keeps: look at this test's app only
+    [pod_level] = _app(world.admin.call("GET", "/pod/v1/admin/app/entitlement/list").json, app_id)
+    assert pod_level == {"appId": app_id, "appName": "News", "enable": True, "listed": True, "install": False}
     world.admin.call("POST", "/pod/v1/admin/app/entitlement/list",
                      json_body=[{**pod_level, "install": True}])  # fmt: skip
-    [mine] = world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list").json
+    [mine] = _app(world.admin.call("GET", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list").json, app_id)
     assert mine["install"] is True and mine["listed"] is True
     world.admin.call("POST", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list",
-                     json_body=[{"appId": "news", "listed": False, "install": False}])  # fmt: skip
-    patch = [{"appId": "news", "install": "REMOVE", "listed": "KEEP"}]
+                     json_body=[{"appId": app_id, "listed": False, "install": False}])  # fmt: skip
+    patch = [{"appId": app_id, "install": "REMOVE", "listed": "KEEP"}]
     patched = world.admin.call(
         "PATCH", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list", json_body=patch
     ).json
-    assert patched == [{"appId": "news", "appName": "News", "listed": False, "install": True}]
+    assert _app(patched, app_id) == [{"appId": app_id, "appName": "News", "listed": False, "install": True}]
     world.admin.call("PATCH", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list", 400,
-                     json_body=[{"appId": "news", "install": "MAYBE"}])  # fmt: skip
+                     json_body=[{"appId": app_id, "install": "MAYBE"}])  # fmt: skip
     world.admin.call("POST", "/pod/v1/admin/app/entitlement/list", 400, json_body=[{"appId": "ghost"}])
-    world.admin.call("POST", "/pod/v1/admin/app/news/delete")
-    world.admin.call("GET", "/pod/v1/admin/app/news/get", 400)
+    world.admin.call("POST", f"/pod/v1/admin/app/{app_id}/delete")
+    world.admin.call("GET", f"/pod/v1/admin/app/{app_id}/get", 400)
 
 
 def test_signals(world: World) -> None:

@@ -275,6 +275,7 @@ BDK_ADMIN_SCRIPT = (
     _STEP_HELPERS
     + """
 import asyncio
+import uuid
 from symphony.bdk.core.config.loader import BdkConfigLoader
 from symphony.bdk.core.service.user.model.delegate_action_enum import DelegateActionEnum
 from symphony.bdk.core.service.user.model.role_id import RoleId
@@ -357,23 +358,24 @@ async def main():
         )
         await step("import_messages", messages.import_messages([imported]))
         applications = bdk.applications()
-        info = ApplicationInfo(app_id="news", name="News", app_url="https://news.example.com")
+        app_id = "news-" + uuid.uuid4().hex[:8]  # apps outlive resets (meta table): unique per run
+        info = ApplicationInfo(app_id=app_id, name="News", app_url="https://news.example.com")
         created_app = applications.create_application(ApplicationDetail(application_info=info))
         await step("create_application", created_app)
-        await step("get_application", applications.get_application("news"))
+        await step("get_application", applications.get_application(app_id))
         detail = ApplicationDetail(application_info=info, description="daily")
-        await step("update_application", applications.update_application("news", detail))
+        await step("update_application", applications.update_application(app_id, detail))
         listed = applications.list_application_entitlements()
         entitlements = await step("list_application_entitlements", listed)
         if entitlements:
             update = applications.update_application_entitlements(entitlements)
             await step("update_application_entitlements", update)
         await step("list_user_applications", applications.list_user_applications(alice))
-        own = [UserAppEntitlement(app_id="news", listed=True, install=False)]
+        own = [UserAppEntitlement(app_id=app_id, listed=True, install=False)]
         await step("update_user_applications", applications.update_user_applications(alice, own))
-        patch = [UserAppEntitlementPatch(app_id="news", install="TRUE")]
+        patch = [UserAppEntitlementPatch(app_id=app_id, install="TRUE")]
         await step("patch_user_applications", applications.patch_user_applications(alice, patch))
-        await step("delete_application", applications.delete_application("news"))
+        await step("delete_application", applications.delete_application(app_id))
     print(json.dumps(results))
 
 

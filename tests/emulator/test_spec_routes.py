@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import re
+import uuid
 from typing import Any
 
 import pytest
@@ -273,19 +274,20 @@ def test_every_served_route_is_exercised_and_matches_the_spec(tour_coverage: Any
     admin.call("POST", f"/pod/v1/users/{alice_id}/sessions/logout")
 
     # applications
-    app = {"applicationInfo": {"appId": "tour", "name": "Tour", "appUrl": "https://tour.example.com"}}
+    app_id = f"tour-{uuid.uuid4().hex[:8]}"  # apps outlive resets (meta table): unique per run
+    app = {"applicationInfo": {"appId": app_id, "name": "Tour", "appUrl": "https://tour.example.com"}}
     admin.call("POST", "/pod/v1/admin/app/create", json_body=app)
-    admin.call("GET", "/pod/v1/admin/app/tour/get")
-    admin.call("POST", "/pod/v1/admin/app/tour/update", json_body=app)
+    admin.call("GET", f"/pod/v1/admin/app/{app_id}/get")
+    admin.call("POST", f"/pod/v1/admin/app/{app_id}/update", json_body=app)
     pod_level = admin.call("GET", "/pod/v1/admin/app/entitlement/list").json
     admin.call("POST", "/pod/v1/admin/app/entitlement/list", json_body=pod_level)
     admin.call("GET", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list")
     admin.call("POST", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list",
-               json_body=[{"appId": "tour", "listed": True, "install": True}])  # fmt: skip
+               json_body=[{"appId": app_id, "listed": True, "install": True}])  # fmt: skip
     admin.call("PATCH", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list",
-               json_body=[{"appId": "tour", "install": "FALSE"}])  # fmt: skip
-    admin.call("POST", "/pod/v1/admin/app/tour/delete")
-    admin.call("POST", "/pod/v1/admin/app/tour/delete", 400)
+               json_body=[{"appId": app_id, "install": "FALSE"}])  # fmt: skip
+    admin.call("POST", f"/pod/v1/admin/app/{app_id}/delete")
+    admin.call("POST", f"/pod/v1/admin/app/{app_id}/delete", 400)
 
     served = served_operations()
     missing = sorted(set(served) - set(coverage))
