@@ -211,6 +211,21 @@ def test_message_search_get_and_post(world: World, im: str) -> None:
         in world.bot.call("POST", "/agent/v1/message/search", 400, json_body={"text": "x"}).json["message"]
     )
     world.bot.call("POST", "/agent/v1/message/search", 400, json_body={"author": "me"})
+    signal = world.bot.call(
+        "POST",
+        "/agent/v1/signals/create",
+        json_body={"name": "fx", "query": "CASHTAG:EURUSD OR HASHTAG:none"},
+    ).json
+    by_signal = world.bot.call("POST", "/agent/v1/message/search", json_body={"signal": signal["id"]}).json
+    assert len(by_signal) == 1 and "$EURUSD" in by_signal[0]["message"]
+    world.bot.call("POST", "/agent/v1/message/search", 400, json_body={"signal": "unknown"})
+    for author, expected in ((world.bot_user["userId"], 1), (world.alice_user["userId"], 0)):
+        query = f"CASHTAG:EURUSD AND AUTHOR:{author}"
+        created = world.bot.call(
+            "POST", "/agent/v1/signals/create", json_body={"name": "a", "query": query}
+        ).json
+        found = world.bot.call("POST", "/agent/v1/message/search", json_body={"signal": created["id"]}).json
+        assert len(found) == expected, query
     world.bot.call("GET", "/agent/v1/message/search?query=color:red", 400)
     world.bot.call("GET", "/agent/v1/message/search", 400)
 

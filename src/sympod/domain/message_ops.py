@@ -1,4 +1,5 @@
-"""Message search, import, blast and article sharing (built on :mod:`sympod.domain.messages`)."""
+"""Message search, update, import, blast, article sharing and the admin message views (receipts,
+relationships, message ids), built on :mod:`sympod.domain.messages`."""
 
 from __future__ import annotations
 
@@ -83,6 +84,12 @@ def search_messages(
         stream_ids = store.user_stream_ids(caller["user_id"])
     if not stream_ids:
         return []
+    signal_query = None
+    if "signal" in criteria:
+        signal = store.query_one("SELECT query FROM signals WHERE signal_id = ?", (criteria["signal"],))
+        if signal is None:
+            raise ApiError(400, f"Signal {criteria['signal']} does not exist")
+        signal_query = str(signal["query"])
     marks = ",".join("?" for _ in stream_ids)
     rows = store.query(
         "SELECT m.*, s.stream_type FROM messages m JOIN streams s USING (stream_id) "
@@ -113,10 +120,32 @@ def search_messages(
             for name in ("hashtag", "cashtag", "mention")
         ):
             continue
+        if signal_query is not None and not _matches_signal(signal_query, row, entities):
+            continue
         matches.append(row)
     if descending:
         matches.reverse()
     return [v4_message(store, row) for row in matches[skip : skip + limit]]
+
+
+def _matches_signal(query: str, row: dict[str, Any], entities: dict[str, set[str]]) -> bool:
+    """Evaluate a signal query (``HASHTAG:x OR CASHTAG:y AND AUTHOR:1``) left to right on a message;
+    the signals domain has validated its syntax when the signal was saved."""
+    tokens = query.replace("(", " ").replace(")", " ").split()
+    result: bool | None = None
+    operator = "OR"
+    for token in tokens:
+        if token.upper() in ("AND", "OR"):
+            operator = token.upper()
+            continue
+        field, _, value = token.partition(":")
+        kind = field.upper()
+        if kind == "AUTHOR":
+            hit = value.isdigit() and int(value) == row["user_id"]
+        else:
+            hit = value.lower() in entities["hashtag" if kind == "HASHTAG" else "cashtag"]
+        result = hit if result is None else (result and hit if operator == "AND" else result or hit)
+    return bool(result)
 
 
 def import_messages(pod: PodState, caller: dict[str, Any], items: list[Any]) -> list[dict[str, Any]]:
