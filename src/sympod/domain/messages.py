@@ -78,8 +78,6 @@ def v4_message(
     for key in ("replacing", "replacedBy", "initialTimestamp", "initialMessageId", "silent"):
         if key in extra:
             message[key] = extra[key]
-    if "sharedMessage" in extra:
-        message["sharedMessage"] = extra["sharedMessage"]
     if not suppressed:
         attachments = _attachment_infos(store, row["message_id"])
         if attachments:
