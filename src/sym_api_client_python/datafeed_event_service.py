@@ -55,7 +55,10 @@ class DataFeedEventService:
 
     def __getattr__(self, name: str) -> Any:
         # only called for names not found on the wrapper itself
-        return getattr(self.__dict__["datafeed_event_service"], name)
+        inner = self.__dict__.get("datafeed_event_service")
+        if inner is None:
+            raise AttributeError(name)
+        return getattr(inner, name)
 
     def __setattr__(self, name: str, value: Any) -> None:
         # ``service.exception_handler = ...`` must reach the service that uses it
