@@ -27,6 +27,19 @@ if TYPE_CHECKING:  # pragma: no cover
     from .core.errors import ApiError, SymphonyError
 
 
+__all__ = [
+    "ApiError",
+    "AsyncBot",
+    "Bot",
+    "BotConfig",
+    "SymConfig",
+    "SymphonyError",
+    "__version__",
+    "filters",
+    "load_config",
+]
+
+
 def __getattr__(attr: str) -> Any:
     module_name = _LAZY.get(attr)
     if module_name is None:

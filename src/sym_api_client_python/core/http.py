@@ -11,7 +11,7 @@ import enum
 import random
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Protocol, Union
+from typing import Any, Protocol
 
 import msgspec
 
@@ -38,7 +38,7 @@ class Component(str, enum.Enum):
     KEY_AUTH = "keyAuth"  # /relay/pubkey/authenticate, /keyauth/v1/authenticate
 
 
-ParamValue = Union[str, int, float, bool, None, Sequence[Union[str, int]]]
+ParamValue = str | int | float | bool | None | Sequence[str | int]
 
 
 @dataclass(frozen=True, slots=True)
