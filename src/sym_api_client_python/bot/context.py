@@ -18,8 +18,8 @@ logger = logging.getLogger("sym_api_client_python.bot")
 
 def to_messageml(content: Any) -> str:
     """What ``reply`` sends: a full ``<messageML>`` document as is; text containing well-formed
-    markup (``"<b>hi</b> there"``) wrapped in ``<messageML>``; any other text escaped, then
-    wrapped (so ``"a < b"`` arrives as typed). Objects with ``build()`` (forms, message
+    markup (``"<b>hi</b> there"``) wrapped in ``<messageML>``; any other text escaped with its
+    line breaks kept as ``<br/>``, then wrapped (so ``"a < b"`` arrives as typed). Objects with ``build()`` (forms, message
     builders) are built first."""
     build = getattr(content, "build", None)
     if callable(build):
@@ -30,9 +30,9 @@ def to_messageml(content: Any) -> str:
         return stripped
     if "<" in text and _is_markup(text):
         return f"<messageML>{text}</messageML>"
-    from ..messages.escape import escape_text
+    from ..messages.builder import format_text
 
-    return f"<messageML>{escape_text(text)}</messageML>"
+    return format_text(text)
 
 
 def _is_markup(text: str) -> bool:

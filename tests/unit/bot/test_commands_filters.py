@@ -113,6 +113,8 @@ def test_reply_content_rules():
     assert to_messageml("<messageML>x</messageML>") == "<messageML>x</messageML>"
     assert to_messageml("<b>hi</b> there") == "<messageML><b>hi</b> there</messageML>"
     assert to_messageml("1 < 2 but <b>") == "<messageML>1 &lt; 2 but &lt;b&gt;</messageML>"
+    # a reader sees the reply's line breaks; template markers never reach the pod's Freemarker
+    assert to_messageml("line 1\nline 2 ${x}") == "<messageML>line 1<br/>line 2 $&#123;x}</messageML>"
 
 
 def test_registration_errors_name_the_problem():
