@@ -41,6 +41,17 @@ class Pagination(str, enum.Enum):
     OFFSET = "offset"  # offset / limit (deprecated message ids)
 
 
+# Short names for the entry tables (endpoints_*.py), so that most operations fit on one line.
+JSON, MULTIPART = BodyKind.JSON, BodyKind.MULTIPART
+SKIP_LIMIT, CURSOR, PAGE, NEXT, OFFSET = (
+    Pagination.SKIP_LIMIT,
+    Pagination.CURSOR,
+    Pagination.PAGE,
+    Pagination.NEXT,
+    Pagination.OFFSET,
+)
+
+
 #: The URL prefix of each component's APIs (the login spec is served twice: ``/login`` on the pod,
 #: ``/relay`` on the key manager; the authenticator spec as ``/sessionauth`` and ``/keyauth``).
 PREFIX_COMPONENTS: dict[str, Component] = {

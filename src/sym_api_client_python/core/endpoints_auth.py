@@ -12,17 +12,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .endpoints import BodyKind, Pagination
+from .endpoints import JSON
 from .endpoints import Endpoint as E
-
-JSON, MULTIPART = BodyKind.JSON, BodyKind.MULTIPART
-SKIP_LIMIT, CURSOR, PAGE, NEXT, OFFSET = (
-    Pagination.SKIP_LIMIT,
-    Pagination.CURSOR,
-    Pagination.PAGE,
-    Pagination.NEXT,
-    Pagination.OFFSET,
-)
 
 _ENTRIES: tuple[E, ...] = (
     E("session.authenticate_app", "POST", "/login/pubkey/app/authenticate", body=JSON, idempotent=False),

@@ -5,17 +5,8 @@ One line per operation, sorted by name. See :mod:`.endpoints` for the meaning of
 
 from __future__ import annotations
 
-from .endpoints import BodyKind, Pagination
+from .endpoints import CURSOR, JSON, OFFSET, SKIP_LIMIT
 from .endpoints import Endpoint as E
-
-JSON, MULTIPART = BodyKind.JSON, BodyKind.MULTIPART
-SKIP_LIMIT, CURSOR, PAGE, NEXT, OFFSET = (
-    Pagination.SKIP_LIMIT,
-    Pagination.CURSOR,
-    Pagination.PAGE,
-    Pagination.NEXT,
-    Pagination.OFFSET,
-)
 
 POD_ENDPOINTS: tuple[E, ...] = (
     E("admin.add_ib_group_members", "POST", "/pod/v1/admin/group/{gid}/membership/add", body=JSON),
