@@ -18,6 +18,7 @@ import re
 from collections import defaultdict
 from pathlib import Path
 
+from sym_api_client_python.bot._base import SERVICE_NAMES
 from sym_api_client_python.core.endpoints import ENDPOINTS, Endpoint
 
 from .spec_index import spec_operations, split_prefix
@@ -27,18 +28,7 @@ PACKAGE = REPO / "src" / "sym_api_client_python"
 REPORT = REPO / "docs" / "api-coverage.md"
 E2E_GLOB = "tests/e2e/test_rest_*.py"
 BDK_OPERATIONS = 211  # symphony-bdk-python 3.0.0's generated operations (docs: bdk-python.md §1)
-SERVICES = (
-    "messages",
-    "streams",
-    "users",
-    "connections",
-    "signals",
-    "presence",
-    "admin",
-    "health",
-    "session",
-    "datafeed",
-)
+SERVICES = (*SERVICE_NAMES, "datafeed")  # the bot exposes all but the raw datafeed API
 
 #: Spec families the SDK does not call, with the reason.
 EXCLUDED_FAMILIES = {
