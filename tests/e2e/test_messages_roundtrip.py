@@ -3,8 +3,6 @@ read the pod's PresentationML + EntityJSON with our parsers; Elements forms and 
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,20 +23,10 @@ from sym_api_client_python.processors.sym_elements_parser import SymElementsPars
 from sym_api_client_python.processors.sym_message_parser import SymMessageParser
 
 try:  # built in parallel with this test: skip (with the reason) rather than fail if absent
-    from sym_api_client_python.client import SyncApiClient
     from sym_api_client_python.core.errors import BadRequestError
     from sym_api_client_python.rest import SyncServices
 except ImportError as exc:  # pragma: no cover - only before the SDK client exists
     pytest.skip(f"SDK client not available yet: {exc}", allow_module_level=True)
-
-
-@pytest.fixture
-def services(pod: Any, bot_config_file: Path) -> Iterator[SyncServices]:
-    client = SyncApiClient.from_config(bot_config_file)
-    try:
-        yield SyncServices(client)
-    finally:
-        client.close()
 
 
 @pytest.fixture

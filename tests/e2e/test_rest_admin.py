@@ -9,11 +9,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.e2e_support import bot_user_config, legacy_bot
 
-from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
 from sym_api_client_python.client import SyncApiClient
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
-from sym_api_client_python.configure.configure import SymConfig
 from sym_api_client_python.core.errors import ForbiddenError, NotFoundError
 from sym_api_client_python.core.models.rest import UserDetail
 from sym_api_client_python.rest import SyncServices
@@ -22,15 +21,9 @@ from sym_api_client_python.rest import SyncServices
 @pytest.fixture
 def admin_config(pod: Any, bot_config_file: Path, tmp_path: Path) -> Path:
     """bot-config.json of a new bot holding the SUPER_ADMINISTRATOR role."""
-    admin = pod.create_user("admin-bot", display_name="Admin Bot", bot=True, roles=["SUPER_ADMINISTRATOR"])
-    (tmp_path / "admin-private.pem").write_text(admin["privateKey"])
-    config = json.loads(bot_config_file.read_text())
-    config.update(
-        botUsername="admin-bot", botPrivateKeyPath=str(tmp_path), botPrivateKeyName="admin-private.pem"
+    return bot_user_config(
+        pod, bot_config_file, "admin-bot", tmp_path, display_name="Admin Bot", roles=["SUPER_ADMINISTRATOR"]
     )
-    path = tmp_path / "admin-config.json"
-    path.write_text(json.dumps(config))
-    return path
 
 
 @pytest.fixture
@@ -44,11 +37,7 @@ def admin(admin_config: Path) -> Iterator[SyncServices]:
 
 @pytest.fixture
 def legacy_admin(admin_config: Path) -> Iterator[SymBotClient]:
-    config = SymConfig(str(admin_config), str(admin_config))
-    config.load_config()
-    auth = SymBotRSAAuth(config)
-    auth.authenticate()
-    bot = SymBotClient(auth, config)
+    bot = legacy_bot(admin_config)
     try:
         yield bot
     finally:

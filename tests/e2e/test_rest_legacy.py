@@ -3,7 +3,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import io
 import json
 from collections.abc import Iterator
@@ -11,37 +10,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.e2e_support import legacy_bot, peer
 
-from sym_api_client_python.client import SyncApiClient
 from sym_api_client_python.clients.api_client import APIClient
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
 from sym_api_client_python.core.errors import ApiError
-from sym_api_client_python.rest import SyncServices
-
-
-def legacy_bot(config_path: Path) -> SymBotClient:
-    """A SymBotClient built the 1.x way: SymConfig + SymBotRSAAuth, then SymBotClient(auth, config)."""
-    from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
-    from sym_api_client_python.configure.configure import SymConfig
-
-    config = SymConfig(str(config_path), str(config_path))
-    config.load_config()
-    auth = SymBotRSAAuth(config)
-    auth.authenticate()
-    return SymBotClient(auth, config)
-
-
-@contextlib.contextmanager
-def other_bot(pod: Any, bot_config_file: Path, username: str, folder: Path) -> Iterator[SyncServices]:
-    """Services acting as another (bot) user of the emulator, to play the other side."""
-    user = pod.create_user(username, bot=True)
-    (folder / f"{username}.pem").write_text(user["privateKey"])
-    config = json.loads(bot_config_file.read_text())
-    config.update(botUsername=username, botPrivateKeyPath=str(folder), botPrivateKeyName=f"{username}.pem")
-    path = folder / f"{username}.json"
-    path.write_text(json.dumps(config))
-    with SyncApiClient.from_config(path) as client:
-        yield SyncServices(client)
 
 
 @pytest.fixture
@@ -157,8 +130,8 @@ def test_connections_presence_signals_health(
     assert frank["userId"] in [c["userId"] for c in connections.list_connections("ALL")]
     me = bot.get_bot_user_info()["id"]
     with (
-        other_bot(pod, bot_config_file, "gus", tmp_path) as gus,
-        other_bot(pod, bot_config_file, "hal", tmp_path) as hal,
+        peer(pod, bot_config_file, "gus", tmp_path) as gus,
+        peer(pod, bot_config_file, "hal", tmp_path) as hal,
     ):
         gus.connections.create(me)
         hal.connections.create(me)

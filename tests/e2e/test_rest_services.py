@@ -2,28 +2,19 @@
 
 from __future__ import annotations
 
-import contextlib
 import json
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.e2e.e2e_support import peer
 
-from sym_api_client_python.client import AsyncApiClient, SyncApiClient
+from sym_api_client_python.client import AsyncApiClient
 from sym_api_client_python.core.errors import ApiError, BadRequestError
 from sym_api_client_python.core.models.events import V4Message
 from sym_api_client_python.core.models.rest import RoomDetail, StreamAttributes, UserV2
 from sym_api_client_python.rest import AsyncServices, SyncServices
-
-
-@pytest.fixture
-def services(pod: Any, bot_config_file: Path) -> Iterator[SyncServices]:
-    client = SyncApiClient.from_config(bot_config_file)
-    try:
-        yield SyncServices(client)
-    finally:
-        client.close()
 
 
 @pytest.fixture
@@ -33,19 +24,6 @@ async def aservices(pod: Any, bot_config_file: Path) -> AsyncIterator[AsyncServi
         yield AsyncServices(client)
     finally:
         await client.close()
-
-
-@contextlib.contextmanager
-def peer(pod: Any, bot_config_file: Path, username: str, folder: Path) -> Iterator[SyncServices]:
-    """Services acting as another (bot) user of the emulator, to play the other side."""
-    user = pod.create_user(username, bot=True)
-    (folder / f"{username}.pem").write_text(user["privateKey"])
-    config = json.loads(bot_config_file.read_text())
-    config.update(botUsername=username, botPrivateKeyPath=str(folder), botPrivateKeyName=f"{username}.pem")
-    path = folder / f"{username}.json"
-    path.write_text(json.dumps(config))
-    with SyncApiClient.from_config(path) as client:
-        yield SyncServices(client)
 
 
 def _user(pod: Any, name: str) -> dict[str, Any]:
