@@ -17,6 +17,11 @@ import os
 import ssl
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sym_api_client_python.clients.sym_bot_client import SymBotClient
+    from sym_api_client_python.datafeed_event_service import DataFeedEventService
 
 
 def emulator_workdir() -> Path:
@@ -81,3 +86,25 @@ def ensure_certificate_config(rsa_config_path: str, password: str = "changeit") 
     settings.update({"botCertPath": "certs/", "botCertName": "bot.p12", "botCertPassword": password})
     cert_config.write_text(json.dumps(settings, indent=2))
     return str(cert_config)
+
+
+def legacy_rsa_bot_client(config_path: str) -> SymBotClient:
+    """The 1.x boot: SymConfig + SymBotRSAAuth, then SymBotClient(auth, config)."""
+    from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
+    from sym_api_client_python.clients.sym_bot_client import SymBotClient
+    from sym_api_client_python.configure.configure import SymConfig
+
+    configure = SymConfig(config_path, config_path)
+    configure.load_config()
+    auth = SymBotRSAAuth(configure)
+    auth.authenticate()
+    return SymBotClient(auth, configure)
+
+
+def run_datafeed(service: DataFeedEventService) -> None:
+    """Read the datafeed until Ctrl-C; the example tests expect these two lines."""
+    print("Starting datafeed", flush=True)
+    try:
+        service.start_datafeed()
+    except KeyboardInterrupt:
+        print("Stopped")

@@ -13,11 +13,8 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # examples/_defaults.py
 
 import report as forms
-from _defaults import configure_logging, default_config
+from _defaults import configure_logging, default_config, legacy_rsa_bot_client, run_datafeed
 
-from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
-from sym_api_client_python.clients.sym_bot_client import SymBotClient
-from sym_api_client_python.configure.configure import SymConfig
 from sym_api_client_python.listeners.elements_listener import ElementsActionListener
 from sym_api_client_python.listeners.im_listener import IMListener
 from sym_api_client_python.processors.sym_elements_parser import SymElementsParser
@@ -122,20 +119,12 @@ def main():
     parser.add_argument("--config", default=default_config())
     args = parser.parse_args()
     configure_logging()
-    configure = SymConfig(args.config, args.config)
-    configure.load_config()
-    auth = SymBotRSAAuth(configure)
-    auth.authenticate()
-    bot_client = SymBotClient(auth, configure)
+    bot_client = legacy_rsa_bot_client(args.config)
     book = forms.ReportBook()
     service = bot_client.get_datafeed_event_service()
     service.add_im_listener(ExpenseIMListener(bot_client, book))
     service.add_elements_listener(ExpenseElementsListener(bot_client, book))
-    print("Starting datafeed", flush=True)
-    try:
-        service.start_datafeed()
-    except KeyboardInterrupt:
-        print("Stopped")
+    run_datafeed(service)
 
 
 if __name__ == "__main__":

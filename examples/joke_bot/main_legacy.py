@@ -10,12 +10,9 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # examples/_defaults.py
 
-from _defaults import configure_logging, default_config
+from _defaults import configure_logging, default_config, legacy_rsa_bot_client, run_datafeed
 from jokes import PUNCHLINE_DELAY_S, as_messageml, pick_joke, wants_joke
 
-from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
-from sym_api_client_python.clients.sym_bot_client import SymBotClient
-from sym_api_client_python.configure.configure import SymConfig
 from sym_api_client_python.listeners.im_listener import IMListener
 from sym_api_client_python.listeners.room_listener import RoomListener
 from sym_api_client_python.processors.sym_message_parser import SymMessageParser
@@ -92,19 +89,11 @@ def main():
     parser.add_argument("--config", default=default_config())
     args = parser.parse_args()
     configure_logging()
-    configure = SymConfig(args.config, args.config)
-    configure.load_config()
-    auth = SymBotRSAAuth(configure)
-    auth.authenticate()
-    bot_client = SymBotClient(auth, configure)
+    bot_client = legacy_rsa_bot_client(args.config)
     service = bot_client.get_datafeed_event_service()
     service.add_im_listener(JokeIMListener(bot_client))
     service.add_room_listener(JokeRoomListener(bot_client))
-    print("Starting datafeed", flush=True)
-    try:
-        service.start_datafeed()
-    except KeyboardInterrupt:
-        print("Stopped")
+    run_datafeed(service)
 
 
 if __name__ == "__main__":
