@@ -150,18 +150,48 @@ class _ClientBase:
                 (self._clock() - started) * 1000,
             )
 
-    def _retry_after_error(self, request: Request, attempt: int, **outcome: Any) -> float | None:
+    # The retry decisions below are shared by both clients; only sleeping and sending differ.
+    def _retry_after_failure(self, request: Request, attempt: int, error: TransportError) -> float | None:
+        """Seconds to wait before retrying after ``error``, or None to give up (logged)."""
         from .transport.base import retry_delay
 
-        return retry_delay(self.retry_policy, request, attempt, **outcome)
+        delay = retry_delay(self.retry_policy, request, attempt, error=error)
+        if delay is not None:
+            logger.warning(
+                "%s %s failed (%s); retry %d in %.2f s", request.method, request.path, error, attempt, delay
+            )
+        return delay
 
-    def _login_delay(self, error: BaseException, attempt: int) -> float | None:
+    def _retry_after_answer(self, request: Request, attempt: int, response: Response) -> float | None:
+        """Seconds to wait before retrying after ``response``, or None to keep it (logged)."""
+        from .transport.base import retry_delay
+
+        delay = retry_delay(self.retry_policy, request, attempt, response=response)
+        if delay is not None:
+            logger.warning(
+                "%s %s answered %d; retry %d in %.2f s",
+                request.method,
+                request.path,
+                response.status,
+                attempt,
+                delay,
+            )
+        return delay
+
+    def _login_retry_delay(self, error: TransportError | ApiError, attempt: int) -> float:
+        """Seconds to wait before logging in again after ``error``; raises when login must stop."""
+        if isinstance(error, (TlsError, ProxyError)):
+            raise error  # a TLS failure or proxy refusal is a configuration problem: say so
         if not login_is_retryable(error):
-            return None
+            raise login_gave_up(error, attempt) from error
         retry_after = None
         if isinstance(error, ApiError) and error.status == 429:
             retry_after = getattr(error, "retry_after", None)
-        return self.login_retry_policy.delay(attempt, retry_after=retry_after)
+        delay = self.login_retry_policy.delay(attempt, retry_after=retry_after)
+        if delay is None:
+            raise login_gave_up(error, attempt) from error
+        logger.warning("login attempt %d failed (%s); retrying in %.1f s", attempt, error, delay)
+        return delay
 
     @staticmethod
     def _stamp(prepared: PreparedRequest, response: Response) -> Response:
@@ -261,26 +291,15 @@ class SyncApiClient(_ClientBase):
                 response = self._stamp(prepared, self.transport.send(prepared))
             except TransportError as exc:
                 self._log(prepared, type(exc).__name__, started)
-                delay = self._retry_after_error(request, attempt, error=exc)
+                delay = self._retry_after_failure(request, attempt, exc)
                 if delay is None:
                     raise
-                logger.warning(
-                    "%s %s failed (%s); retry %d in %.2f s", request.method, request.path, exc, attempt, delay
-                )
                 self._sleep(delay)
                 continue
             self._log(prepared, response.status, started)
-            delay = self._retry_after_error(request, attempt, response=response)
+            delay = self._retry_after_answer(request, attempt, response)
             if delay is None:
                 return prepared.url, response
-            logger.warning(
-                "%s %s answered %d; retry %d in %.2f s",
-                request.method,
-                request.path,
-                response.status,
-                attempt,
-                delay,
-            )
             self._sleep(delay)
 
     def _relogin(self, seen_generation: int) -> None:
@@ -307,12 +326,7 @@ class SyncApiClient(_ClientBase):
             try:
                 return Tokens(self._fetch_token("session"), self._fetch_token("keyManager"))
             except (TransportError, ApiError) as exc:
-                if isinstance(exc, (TlsError, ProxyError)):
-                    raise  # a TLS failure or proxy refusal is a configuration problem: say so
-                delay = self._login_delay(exc, attempt)
-                if delay is None:
-                    raise login_gave_up(exc, attempt) from exc
-                logger.warning("login attempt %d failed (%s); retrying in %.1f s", attempt, exc, delay)
+                delay = self._login_retry_delay(exc, attempt)
                 self._sleep(delay)
 
     def _fetch_token(self, step: LoginStep) -> str:
@@ -422,26 +436,15 @@ class AsyncApiClient(_ClientBase):
                 response = self._stamp(prepared, await self.transport.send(prepared))
             except TransportError as exc:
                 self._log(prepared, type(exc).__name__, started)
-                delay = self._retry_after_error(request, attempt, error=exc)
+                delay = self._retry_after_failure(request, attempt, exc)
                 if delay is None:
                     raise
-                logger.warning(
-                    "%s %s failed (%s); retry %d in %.2f s", request.method, request.path, exc, attempt, delay
-                )
                 await self._sleep(delay)
                 continue
             self._log(prepared, response.status, started)
-            delay = self._retry_after_error(request, attempt, response=response)
+            delay = self._retry_after_answer(request, attempt, response)
             if delay is None:
                 return prepared.url, response
-            logger.warning(
-                "%s %s answered %d; retry %d in %.2f s",
-                request.method,
-                request.path,
-                response.status,
-                attempt,
-                delay,
-            )
             await self._sleep(delay)
 
     async def _relogin(self, seen_generation: int) -> None:
@@ -469,12 +472,7 @@ class AsyncApiClient(_ClientBase):
             try:
                 return Tokens(await self._fetch_token("session"), await self._fetch_token("keyManager"))
             except (TransportError, ApiError) as exc:
-                if isinstance(exc, (TlsError, ProxyError)):
-                    raise  # a TLS failure or proxy refusal is a configuration problem: say so
-                delay = self._login_delay(exc, attempt)
-                if delay is None:
-                    raise login_gave_up(exc, attempt) from exc
-                logger.warning("login attempt %d failed (%s); retrying in %.1f s", attempt, exc, delay)
+                delay = self._login_retry_delay(exc, attempt)
                 await self._sleep(delay)
 
     async def _fetch_token(self, step: LoginStep) -> str:
