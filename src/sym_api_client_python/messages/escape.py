@@ -43,32 +43,19 @@ def is_trusted(value: object) -> bool:
 
 
 # One pass with str.translate, so an inserted "&#123;" is never escaped a second time.
-_TEXT_TABLE = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#39;",
-        "{": "&#123;",
-        # A literal CR would be normalised to LF by the XML parser; the reference survives.
-        "\r": "&#13;",
-    }
-)
+_TEXT_ESCAPES = {
+    "&": "&amp;",
+    "<": "&lt;",
+    ">": "&gt;",
+    '"': "&quot;",
+    "'": "&#39;",
+    "{": "&#123;",
+    # A literal CR would be normalised to LF by the XML parser; the reference survives.
+    "\r": "&#13;",
+}
+_TEXT_TABLE = str.maketrans(_TEXT_ESCAPES)
 # Inside attributes a literal newline or tab is normalised to a space by XML parsers.
-_ATTR_TABLE = str.maketrans(
-    {
-        "&": "&amp;",
-        "<": "&lt;",
-        ">": "&gt;",
-        '"': "&quot;",
-        "'": "&#39;",
-        "{": "&#123;",
-        "\r": "&#13;",
-        "\n": "&#10;",
-        "\t": "&#9;",
-    }
-)
+_ATTR_TABLE = str.maketrans({**_TEXT_ESCAPES, "\n": "&#10;", "\t": "&#9;"})
 # Characters XML 1.0 does not allow in a document, even escaped.
 _INVALID_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
