@@ -20,6 +20,19 @@ SENDERS = ("ann", "ben", "cat", "dan")
 PER_SENDER = 15
 
 
+def send_traffic(pod: Any) -> int:
+    """Each sender opens an IM with the bot, then sends PER_SENDER more messages, interleaved
+    with the other senders; returns how many messages the bot must handle."""
+    streams = {}
+    for sender in SENDERS:
+        pod.create_user(sender, sender.capitalize())
+        streams[sender] = pod.send_message(sender, f"{sender}-x", to=pod.bot["userId"])["stream"]["streamId"]
+    for k in range(PER_SENDER):
+        for sender in SENDERS:
+            pod.send_message(sender, f"{sender}-{k}", stream_id=streams[sender])
+    return len(SENDERS) * (PER_SENDER + 1)
+
+
 def test_three_readers_share_one_feed_without_loss_or_double_handling(
     pod: Any, bot_config_file: Path
 ) -> None:
@@ -42,16 +55,7 @@ def test_three_readers_share_one_feed_without_loss_or_double_handling(
     try:
         wait_until(lambda: all(bot.feed_id for bot in bots), what="every reader's feed")
         wait_until(lambda: len({bot.feed_id for bot in bots}) == 1, what="one shared feed")
-        streams = {}
-        for sender in SENDERS:
-            pod.create_user(sender, sender.capitalize())
-            streams[sender] = pod.send_message(sender, f"{sender}-x", to=pod.bot["userId"])["stream"][
-                "streamId"
-            ]
-        for k in range(PER_SENDER):
-            for sender in SENDERS:
-                pod.send_message(sender, f"{sender}-{k}", stream_id=streams[sender])
-        total = len(SENDERS) * (PER_SENDER + 1)
+        total = send_traffic(pod)
         wait_until(lambda: sum(handled.values()) >= total, timeout=30, what=f"{total} messages")
         time.sleep(0.5)  # a duplicate would arrive here
     finally:
@@ -132,16 +136,7 @@ def test_three_reader_processes_share_the_work(pod: Any, bot_config_file: Path, 
                 feeds.add(line.split()[1])
                 ready.add(index)
         assert len(feeds) == 1, f"readers did not converge on one feed: {feeds}"
-        streams = {}
-        for sender in SENDERS:
-            pod.create_user(sender, sender.capitalize())
-            streams[sender] = pod.send_message(sender, f"{sender}-x", to=pod.bot["userId"])["stream"][
-                "streamId"
-            ]
-        for k in range(PER_SENDER):
-            for sender in SENDERS:
-                pod.send_message(sender, f"{sender}-{k}", stream_id=streams[sender])
-        total = len(SENDERS) * (PER_SENDER + 1)
+        total = send_traffic(pod)
         while sum(handled.values()) < total:
             try:
                 index, line = lines.get(timeout=max(0.1, deadline - time.monotonic()))
