@@ -5,8 +5,10 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import Any
 
 import jwt
 import pytest
@@ -235,23 +237,29 @@ def test_tls_failure_during_login_is_raised_as_is(tmp_path: Path) -> None:
         client.authenticate()
 
 
-async def test_async_login_never_blocks_the_loop(tmp_path: Path) -> None:
-    pod = FakePodLogic()
-    pod.script["/login/pubkey/authenticate"] = [503, 503]
-    config = make_config(tmp_path, authRetryInitialDelay=0.05, authRetryMaxDelay=0.05)
-    client = AsyncApiClient(config, transport=FakeAsyncTransport(pod.handle))
+async def loop_ticks_during(work: Awaitable[Any], *, every: float) -> int:
+    """Await ``work`` while a task ticks every ``every`` s: how often the event loop let it run."""
     ticks = 0
 
     async def ticker() -> None:
         nonlocal ticks
         while True:
             ticks += 1
-            await asyncio.sleep(0.005)
+            await asyncio.sleep(every)
 
     task = asyncio.create_task(ticker())
-    await client.authenticate()
+    await work
     task.cancel()
-    assert ticks >= 5  # the loop kept running during the ~50-100 ms of login backoff
+    return ticks
+
+
+async def test_async_login_never_blocks_the_loop(tmp_path: Path) -> None:
+    pod = FakePodLogic()
+    pod.script["/login/pubkey/authenticate"] = [503, 503]
+    config = make_config(tmp_path, authRetryInitialDelay=0.05, authRetryMaxDelay=0.05)
+    client = AsyncApiClient(config, transport=FakeAsyncTransport(pod.handle))
+    # the loop kept running during the ~50-100 ms of login backoff
+    assert await loop_ticks_during(client.authenticate(), every=0.005) >= 5
 
 
 def test_legacy_login_steps(tmp_path: Path) -> None:
@@ -275,15 +283,4 @@ async def test_async_key_loading_runs_off_the_loop(tmp_path: Path, monkeypatch: 
 
     monkeypatch.setattr(config_check, "read_private_key", slow_read)
     client = AsyncApiClient(make_config(tmp_path), transport=FakeAsyncTransport(FakePodLogic().handle))
-    ticks = 0
-
-    async def ticker() -> None:
-        nonlocal ticks
-        while True:
-            ticks += 1
-            await asyncio.sleep(0.01)
-
-    task = asyncio.create_task(ticker())
-    await client.authenticate()
-    task.cancel()
-    assert ticks >= 10
+    assert await loop_ticks_during(client.authenticate(), every=0.01) >= 10
