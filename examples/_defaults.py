@@ -10,6 +10,7 @@ just works. ``SYMBOT_CONFIG=/path/to/bot-config.json`` overrides it (e.g. for a 
 
 from __future__ import annotations
 
+import argparse
 import base64
 import json
 import logging
@@ -36,6 +37,14 @@ def default_config() -> str:
     if override:
         return override
     return str(emulator_workdir() / "bot-config.json")
+
+
+def config_from_args(script_doc: str) -> str:
+    """The bot config path from ``--config`` (default: :func:`default_config`); ``--help`` shows
+    the first line of the script's docstring."""
+    parser = argparse.ArgumentParser(description=script_doc.splitlines()[0])
+    parser.add_argument("--config", default=default_config())
+    return str(parser.parse_args().config)
 
 
 def configure_logging(log_dir: str = "logs") -> None:

@@ -5,7 +5,6 @@
 Say "create expense" to the bot in an IM.
 """
 
-import argparse
 import logging
 import os
 import sys
@@ -13,7 +12,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # examples/_defaults.py
 
 import report as forms
-from _defaults import configure_logging, default_config, legacy_rsa_bot_client, run_datafeed
+from _defaults import config_from_args, configure_logging, legacy_rsa_bot_client, run_datafeed
 
 from sym_api_client_python.listeners.elements_listener import ElementsActionListener
 from sym_api_client_python.listeners.im_listener import IMListener
@@ -115,11 +114,9 @@ class ExpenseElementsListener(ElementsActionListener):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default=default_config())
-    args = parser.parse_args()
+    config = config_from_args(__doc__)
     configure_logging()
-    bot_client = legacy_rsa_bot_client(args.config)
+    bot_client = legacy_rsa_bot_client(config)
     book = forms.ReportBook()
     service = bot_client.get_datafeed_event_service()
     service.add_im_listener(ExpenseIMListener(bot_client, book))

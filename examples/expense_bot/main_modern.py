@@ -5,14 +5,13 @@
 Same flow and messages as main_legacy.py, side by side: compare the two files.
 """
 
-import argparse
 import os
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # examples/_defaults.py
 
 import report as forms
-from _defaults import default_config
+from _defaults import config_from_args
 
 from sym_api_client_python import Bot, filters
 
@@ -91,11 +90,9 @@ def build_bot(config):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default=default_config())
-    args = parser.parse_args()
+    config = config_from_args(__doc__)
     print("Starting datafeed", flush=True)
-    build_bot(args.config).run()
+    build_bot(config).run()
 
 
 if __name__ == "__main__":

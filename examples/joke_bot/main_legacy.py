@@ -3,14 +3,13 @@
 python examples/joke_bot/main_legacy.py [--config path/to/bot-config.json]
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # examples/_defaults.py
 
-from _defaults import configure_logging, default_config, legacy_rsa_bot_client, run_datafeed
+from _defaults import config_from_args, configure_logging, legacy_rsa_bot_client, run_datafeed
 from jokes import PUNCHLINE_DELAY_S, as_messageml, pick_joke, wants_joke
 
 from sym_api_client_python.listeners.im_listener import IMListener
@@ -85,11 +84,9 @@ class JokeRoomListener(RoomListener):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default=default_config())
-    args = parser.parse_args()
+    config = config_from_args(__doc__)
     configure_logging()
-    bot_client = legacy_rsa_bot_client(args.config)
+    bot_client = legacy_rsa_bot_client(config)
     service = bot_client.get_datafeed_event_service()
     service.add_im_listener(JokeIMListener(bot_client))
     service.add_room_listener(JokeRoomListener(bot_client))

@@ -3,14 +3,13 @@
 python examples/joke_bot/main_modern.py [--config path/to/bot-config.json]
 """
 
-import argparse
 import os
 import sys
 import time
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))  # examples/_defaults.py
 
-from _defaults import default_config
+from _defaults import config_from_args
 from jokes import PUNCHLINE_DELAY_S, as_messageml, pick_joke
 
 from sym_api_client_python import Bot, filters
@@ -38,11 +37,9 @@ def build_bot(config, delay=PUNCHLINE_DELAY_S):
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--config", default=default_config())
-    args = parser.parse_args()
+    config = config_from_args(__doc__)
     print("Starting datafeed", flush=True)
-    build_bot(args.config, float(os.environ.get("JOKE_DELAY", PUNCHLINE_DELAY_S))).run()
+    build_bot(config, float(os.environ.get("JOKE_DELAY", PUNCHLINE_DELAY_S))).run()
 
 
 if __name__ == "__main__":
