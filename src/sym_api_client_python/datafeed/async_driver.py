@@ -22,13 +22,14 @@ from ..core.datafeed import (
     parse_response,
 )
 from ..core.http import AsyncRequester
+from ._runner import DatafeedRunnerBase, next_action
 from .dispatcher import AsyncDispatcher
 from .id_repository import OnDiskDatafeedIdRepository
 
 logger = logging.getLogger("sym_api_client_python.datafeed")
 
 
-class AsyncDatafeedRunner:
+class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
     """Runs the datafeed loop as a coroutine until :meth:`stop` (callable from the loop or, via
     :meth:`stop_threadsafe`, from another thread)."""
 
@@ -43,21 +44,20 @@ class AsyncDatafeedRunner:
         relogin: Callable[[], Awaitable[Any]] | None = None,
         session_info: Callable[[], Awaitable[dict[str, Any]]] | None = None,
     ) -> None:
-        self.requester = requester
-        self.machine = machine
-        self.dispatcher = dispatcher
-        self.id_repository = id_repository or OnDiskDatafeedIdRepository()
-        self.read_timeout = read_timeout
-        self._relogin = relogin
-        self._session_info = session_info
+        super().__init__(
+            requester,
+            machine,
+            dispatcher,
+            id_repository=id_repository,
+            read_timeout=read_timeout,
+            relogin=relogin,
+            session_info=session_info,
+        )
         self._stop_event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
-        self.running = False
 
     async def run(self) -> None:
-        if self.running:
-            raise RuntimeError("this datafeed is already running")
-        self.running = True
+        self._start_running()
         self._loop = asyncio.get_running_loop()
         self._stop_event = asyncio.Event()
         if self.machine.stopping:  # stop() came before run(): honour it
@@ -66,11 +66,7 @@ class AsyncDatafeedRunner:
         result: Any = None
         error: BaseException | None = None
         try:
-            while True:
-                try:
-                    action = flow.throw(error) if error is not None else flow.send(result)
-                except StopIteration:
-                    return
+            while (action := next_action(flow, result, error)) is not None:
                 result, error = None, None
                 try:
                     result = await self._perform(action)

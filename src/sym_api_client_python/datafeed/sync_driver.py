@@ -23,13 +23,14 @@ from ..core.datafeed import (
     parse_response,
 )
 from ..core.http import SyncRequester
+from ._runner import DatafeedRunnerBase, next_action
 from .dispatcher import SyncDispatcher
 from .id_repository import OnDiskDatafeedIdRepository
 
 logger = logging.getLogger("sym_api_client_python.datafeed")
 
 
-class SyncDatafeedRunner:
+class SyncDatafeedRunner(DatafeedRunnerBase[SyncRequester, SyncDispatcher]):
     """Runs the datafeed loop on the calling thread until :meth:`stop` (callable from any thread,
     including from a handler). ``run()`` returns after in-flight handlers finished and the last
     batch was acked. A runner runs once: build a new one (cheap) to read again after a stop."""
@@ -45,30 +46,25 @@ class SyncDatafeedRunner:
         relogin: Callable[[], Any] | None = None,
         session_info: Callable[[], dict[str, Any]] | None = None,
     ) -> None:
-        self.requester = requester
-        self.machine = machine
-        self.dispatcher = dispatcher
-        self.id_repository = id_repository or OnDiskDatafeedIdRepository()
-        self.read_timeout = read_timeout
-        self._relogin = relogin
-        self._session_info = session_info
+        super().__init__(
+            requester,
+            machine,
+            dispatcher,
+            id_repository=id_repository,
+            read_timeout=read_timeout,
+            relogin=relogin,
+            session_info=session_info,
+        )
         self._stop_event = threading.Event()
         self._stopped: Future[None] = Future()
-        self.running = False
 
     def run(self) -> None:
-        if self.running:
-            raise RuntimeError("this datafeed is already running")
-        self.running = True  # a stop() that came before run() is honoured: the loop ends at once
+        self._start_running()  # a stop() that came before run() is honoured: the loop ends at once
         flow = self.machine.run()
         result: Any = None
         error: BaseException | None = None
         try:
-            while True:
-                try:
-                    action = flow.throw(error) if error is not None else flow.send(result)
-                except StopIteration:
-                    return
+            while (action := next_action(flow, result, error)) is not None:
                 result, error = None, None
                 try:
                     result = self._perform(action)

@@ -1,0 +1,53 @@
+"""What the sync and async datafeed runners share: their state and the stepping of the machine.
+
+The runners differ only in how they perform an action (blocking or awaiting); everything that
+does no I/O lives here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Generator
+from typing import Any, Generic, TypeVar
+
+from ..core.datafeed import Action, DatafeedMachine
+from .id_repository import OnDiskDatafeedIdRepository
+
+RequesterT = TypeVar("RequesterT")
+DispatcherT = TypeVar("DispatcherT")
+
+
+def next_action(
+    flow: Generator[Action, Any, None], result: Any, error: BaseException | None
+) -> Action | None:
+    """The machine's next action, given the outcome of the previous one; None once it is done."""
+    try:
+        return flow.throw(error) if error is not None else flow.send(result)
+    except StopIteration:
+        return None
+
+
+class DatafeedRunnerBase(Generic[RequesterT, DispatcherT]):
+    def __init__(
+        self,
+        requester: RequesterT,
+        machine: DatafeedMachine,
+        dispatcher: DispatcherT,
+        *,
+        id_repository: OnDiskDatafeedIdRepository | None,
+        read_timeout: float,
+        relogin: Callable[[], Any] | None,
+        session_info: Callable[[], Any] | None,
+    ) -> None:
+        self.requester = requester
+        self.machine = machine
+        self.dispatcher = dispatcher
+        self.id_repository = id_repository or OnDiskDatafeedIdRepository()
+        self.read_timeout = read_timeout
+        self._relogin = relogin
+        self._session_info = session_info
+        self.running = False
+
+    def _start_running(self) -> None:
+        if self.running:
+            raise RuntimeError("this datafeed is already running")
+        self.running = True
