@@ -16,9 +16,12 @@ from __future__ import annotations
 
 import time
 import uuid
+from functools import lru_cache
 from typing import Any
 
 import jwt
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from starlette.requests import HTTPConnection
 
 from .errors import ApiError
@@ -29,6 +32,27 @@ SESSION = "session"
 KEY_MANAGER = "keymanager"
 
 _TOKEN_NAMES = {SESSION: "sessionToken", KEY_MANAGER: "keyManagerToken"}
+
+
+# Parsing a PEM costs ~40 ms (RSA key checks) against ~0.5 ms for the signature itself, so the
+# loaded keys are cached. Keyed by the PEM text: a user whose key changes gets a new entry, and
+# the stale one ages out of the LRU.
+@lru_cache(maxsize=256)
+def _loaded_public_key(pem: str) -> RSAPublicKey | None:
+    """The RSA public key of ``pem``, None if it holds none."""
+    try:
+        key = jwt.algorithms.RSAAlgorithm(jwt.algorithms.RSAAlgorithm.SHA512).prepare_key(pem)
+    except (jwt.InvalidKeyError, ValueError, TypeError):
+        return None
+    return key if isinstance(key, RSAPublicKey) else None
+
+
+@lru_cache(maxsize=8)
+def _loaded_private_key(pem: bytes) -> RSAPrivateKey:
+    key = serialization.load_pem_private_key(pem, password=None)
+    if not isinstance(key, RSAPrivateKey):
+        raise ValueError("the pod's token signing key is not an RSA private key")
+    return key
 
 
 def verify_login_jwt(pod: PodState, token: Any) -> dict[str, Any]:
@@ -53,8 +77,10 @@ def verify_login_jwt(pod: PodState, token: Any) -> dict[str, Any]:
         raise ApiError(401, f"User {subject!r} is deactivated")
     if not user["public_key"]:
         raise ApiError(401, f"User {subject!r} has no RSA public key registered")
+    # an unparseable stored key goes to PyJWT as text, which reports the problem as before
+    public_key: RSAPublicKey | str = _loaded_public_key(user["public_key"]) or user["public_key"]
     try:
-        jwt.decode(token, user["public_key"], algorithms=["RS512"], options={"require": ["exp", "sub"]})
+        jwt.decode(token, public_key, algorithms=["RS512"], options={"require": ["exp", "sub"]})
     except jwt.ExpiredSignatureError:
         raise ApiError(401, "Authentication JWT has expired (check the 'exp' claim and the clock)") from None
     except jwt.MissingRequiredClaimError as exc:
@@ -88,7 +114,7 @@ def issue_token(pod: PodState, user: dict[str, Any], kind: str) -> dict[str, Any
         "exp": int(expires),
         "jti": uuid.uuid4().hex,  # two logins in the same second still differ
     }
-    token = jwt.encode(claims, pod.token_signing_key, algorithm="RS512")
+    token = jwt.encode(claims, _loaded_private_key(pod.token_signing_key), algorithm="RS512")
     pod.store.add_session(token, kind, user["user_id"], int(expires * 1000))
     pod.sessions.remember(token, kind, user["user_id"], int(expires * 1000))
     return {"name": _TOKEN_NAMES[kind], "token": token, "authorizationToken": token}

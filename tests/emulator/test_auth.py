@@ -182,3 +182,42 @@ def test_https_is_verified_against_the_work_dir_ca(pod: Emulator) -> None:
     untrusting = urllib3.PoolManager(retries=False)  # system CAs only
     with pytest.raises(urllib3.exceptions.SSLError):
         untrusting.request("GET", pod.url + "/_emulator/health")
+
+
+def test_token_signing_parses_the_pod_key_once(pod: Emulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Parsing the RSA private key costs ~100x the signature: logins must reuse the loaded key.
+    from cryptography.hazmat.primitives import serialization
+
+    from sympod import auth
+
+    auth._loaded_private_key.cache_clear()
+    parsed: list[bytes] = []
+    real_loader = serialization.load_pem_private_key
+
+    def counting_loader(data: bytes, *args: object, **kwargs: object) -> object:
+        parsed.append(data)
+        return real_loader(data, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(serialization, "load_pem_private_key", counting_loader)
+    token = sign_login_jwt("bot", _bot_key(pod))
+    for _ in range(3):
+        assert _login(pod, token).status == 200
+    assert len(parsed) == 1
+
+
+def test_login_follows_a_changed_user_key(pod: Emulator) -> None:
+    user = pod.create_user("rotating", bot=True)
+    old_jwt = sign_login_jwt("rotating", user["privateKey"].encode())
+    assert _login(pod, old_jwt).status == 200  # the old key is now cached
+    new_private, new_public = generate_rsa_keypair()
+    admin_body = {"username": "keyadmin", "bot": True, "roles": ["ADMINISTRATOR"]}
+    admin = PodClient(pod).request("POST", "/_emulator/users", json_body=admin_body).json
+    updated = PodClient(pod).login("keyadmin", admin["privateKey"]).request(
+        "POST",
+        f"/pod/v2/admin/user/{user['userId']}/update",
+        json_body={"currentKey": {"key": new_public.decode()}},
+    )
+    assert updated.status == 200, updated.json
+    refused = _login(pod, sign_login_jwt("rotating", user["privateKey"].encode()))
+    assert refused.status == 401 and "Invalid signature" in refused.json["message"]
+    assert _login(pod, sign_login_jwt("rotating", new_private)).status == 200
