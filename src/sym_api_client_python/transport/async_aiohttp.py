@@ -10,13 +10,13 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from typing import Any
 
 import aiohttp
 
-from ..core.errors import ProxyError, TimeoutError_, TlsError, TransportError
+from ..core.errors import TransportError
 from ..core.http import Response
 from .base import PreparedRequest
+from .failures import TransportFailure
 
 __all__ = ["AiohttpTransport", "map_aiohttp_error"]
 
@@ -93,45 +93,22 @@ def _abandon(session: aiohttp.ClientSession) -> None:
 
 def map_aiohttp_error(exc: BaseException, request: PreparedRequest) -> TransportError:
     """Translate an aiohttp failure into the SDK's hierarchy, saying which host and what failed."""
-    host = request.url.split("://", 1)[-1].split("/", 1)[0]
-    where: dict[str, Any] = {"method": request.method, "url": request.url}
-    trace = f" (request id {request.trace_id})"
+    failure = TransportFailure(request)
+    host = failure.host
     if isinstance(exc, aiohttp.ClientConnectorCertificateError):
-        return TlsError(
-            f"TLS verification of {host} failed: {exc.certificate_error}{trace}", request_sent=False, **where
-        )
+        return failure.tls_verification(exc.certificate_error)
     if isinstance(exc, aiohttp.ClientSSLError):
-        return TlsError(f"TLS handshake with {host} failed: {exc}{trace}", request_sent=False, **where)
+        return failure.tls_handshake(exc)
     if isinstance(exc, aiohttp.ClientProxyConnectionError):
-        proxy = request.route.proxy.url if request.route.proxy else "the proxy"
-        return TransportError(
-            f"cannot connect to proxy {proxy} for {host}: {exc}{trace}", request_sent=False, **where
-        )
+        return failure.not_sent(f"cannot connect to proxy {failure.proxy} for {host}: {exc}")
     if isinstance(exc, aiohttp.ClientHttpProxyError) and exc.status in (403, 407):
-        proxy = request.route.proxy.url if request.route.proxy else "the proxy"
-        what = "rejected the proxy credentials" if exc.status == 407 else "refused the destination"
-        return ProxyError(
-            f"proxy {proxy} {what} (HTTP {exc.status}) for {host}{trace}", request_sent=False, **where
-        )
+        return failure.proxy_refused(exc.status)
     if isinstance(exc, aiohttp.ClientHttpProxyError):
-        return TransportError(
-            f"proxy refused the tunnel to {host}: HTTP {exc.status} {exc.message}{trace}",
-            request_sent=False,
-            **where,
-        )
+        return failure.not_sent(f"proxy refused the tunnel to {host}: HTTP {exc.status} {exc.message}")
     if isinstance(exc, aiohttp.ConnectionTimeoutError):
-        return TimeoutError_(
-            f"connecting to {host} timed out after {request.connect_timeout:g} s{trace}",
-            request_sent=False,
-            **where,
-        )
+        return failure.connect_timeout()
     if isinstance(exc, aiohttp.ClientConnectorError):
-        return TransportError(f"cannot connect to {host}: {exc.os_error}{trace}", request_sent=False, **where)
+        return failure.cannot_connect(exc.os_error)
     if isinstance(exc, (asyncio.TimeoutError, aiohttp.SocketTimeoutError, aiohttp.ServerTimeoutError)):
-        return TimeoutError_(
-            f"{request.method} {request.path} on {host}: no answer within {request.read_timeout:g} s{trace}",
-            **where,
-        )
-    return TransportError(
-        f"{request.method} {request.path} on {host} failed: {type(exc).__name__}: {exc}{trace}", **where
-    )
+        return failure.read_timeout()
+    return failure.failed(f"{type(exc).__name__}: {exc}")

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 import threading
 from collections.abc import Mapping
-from typing import Any
 
 import urllib3
 from urllib3 import exceptions as u3
 
-from ..core.errors import ProxyError, TimeoutError_, TlsError, TransportError
+from ..core.errors import TransportError
 from ..core.http import Component, Response
 from .base import PreparedRequest, Route
+from .failures import TransportFailure
 
 __all__ = ["Urllib3Transport", "map_urllib3_error"]
 
@@ -80,48 +80,25 @@ class Urllib3Transport:
             manager.clear()
 
 
-def _host(request: PreparedRequest) -> str:
-    return request.url.split("://", 1)[-1].split("/", 1)[0]
-
-
 def map_urllib3_error(exc: u3.HTTPError, request: PreparedRequest) -> TransportError:
     """Translate a urllib3 failure into the SDK's hierarchy, saying which host and what failed."""
-    host = _host(request)
-    where: dict[str, Any] = {"method": request.method, "url": request.url}
-    trace = f" (request id {request.trace_id})"
+    failure = TransportFailure(request)
     # a proxy error wraps the real cause (refused connection, TLS failure behind the tunnel)
     reason: BaseException = getattr(exc, "original_error", None) or exc
     if isinstance(exc, u3.SSLError) or isinstance(reason, u3.SSLError):
-        return TlsError(f"TLS handshake with {host} failed: {reason}{trace}", request_sent=False, **where)
+        return failure.tls_handshake(reason)
     if isinstance(exc, u3.ProxyError):
-        proxy = request.route.proxy.url if request.route.proxy else "the proxy"
         refused = _TUNNEL_REFUSED.search(str(reason))
         if refused and refused.group(1) in ("403", "407"):
-            what = (
-                "rejected the proxy credentials" if refused.group(1) == "407" else "refused the destination"
-            )
-            return ProxyError(
-                f"proxy {proxy} {what} (HTTP {refused.group(1)}) for {host}{trace}",
-                request_sent=False,
-                **where,
-            )
-        return TransportError(
-            f"cannot reach {host} through proxy {proxy}: {reason}{trace}", request_sent=False, **where
-        )
+            return failure.proxy_refused(int(refused.group(1)))
+        return failure.not_sent(f"cannot reach {failure.host} through proxy {failure.proxy}: {reason}")
     if isinstance(exc, u3.NewConnectionError):  # must come before ConnectTimeoutError, its base
-        return TransportError(f"cannot connect to {host}: {_short(exc)}{trace}", request_sent=False, **where)
+        return failure.cannot_connect(_short(exc))
     if isinstance(exc, u3.ConnectTimeoutError):
-        return TimeoutError_(
-            f"connecting to {host} timed out after {request.connect_timeout:g} s{trace}",
-            request_sent=False,
-            **where,
-        )
+        return failure.connect_timeout()
     if isinstance(exc, u3.ReadTimeoutError):
-        return TimeoutError_(
-            f"{request.method} {request.path} on {host}: no answer within {request.read_timeout:g} s{trace}",
-            **where,
-        )
-    return TransportError(f"{request.method} {request.path} on {host} failed: {_short(exc)}{trace}", **where)
+        return failure.read_timeout()
+    return failure.failed(_short(exc))
 
 
 def _short(exc: BaseException) -> str:
