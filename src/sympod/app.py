@@ -55,6 +55,7 @@ class SafetyMiddleware:
                 await _drop_connection(scope)
                 return
             if rule.status is not None:
+                retry_after = rule.retry_after_s
                 await _send_json(
                     send,
                     rule.status,
@@ -62,6 +63,7 @@ class SafetyMiddleware:
                         "code": rule.status,
                         "message": f"Injected fault #{rule.fault_id} ({rule.path.pattern})",
                     },
+                    extra_headers=[] if retry_after is None else [(b"retry-after", b"%d" % retry_after)],
                 )
                 return
         limit = self.pod.settings.max_body_bytes
@@ -121,7 +123,9 @@ def _too_large(limit: int) -> dict[str, Any]:
     return {"code": 413, "message": f"Request body exceeds the limit of {limit} bytes"}
 
 
-async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
+async def _send_json(
+    send: Send, status: int, body: dict[str, Any], extra_headers: list[tuple[bytes, bytes]] | None = None
+) -> None:
     payload = json.dumps(body).encode()
     await send(
         {
@@ -130,6 +134,7 @@ async def _send_json(send: Send, status: int, body: dict[str, Any]) -> None:
             "headers": [
                 (b"content-type", b"application/json"),
                 (b"content-length", str(len(payload)).encode()),
+                *(extra_headers or ()),
             ],
         }
     )

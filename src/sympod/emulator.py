@@ -351,9 +351,19 @@ class Emulator:
         delay_ms: int | None = None,
         drop: bool = False,
         times: int | None = None,
+        retry_after: int | None = None,
     ) -> dict[str, Any]:
+        """Add a fault rule (see docs/emulator.md); ``retry_after`` (seconds, with status 429 or
+        503) is sent as the answer's ``Retry-After`` header."""
         body: dict[str, Any] = {"path": path, "drop": drop}
-        for key, value in (("method", method), ("status", status), ("delayMs", delay_ms), ("times", times)):
+        options = (
+            ("method", method),
+            ("status", status),
+            ("delayMs", delay_ms),
+            ("times", times),
+            ("retryAfter", retry_after),
+        )
+        for key, value in options:
             if value is not None:
                 body[key] = value
         result: dict[str, Any] = self._call("POST", "/_emulator/faults", body)

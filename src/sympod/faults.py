@@ -13,6 +13,9 @@ from typing import Any
 
 from .store import Store
 
+# the statuses whose answers a client reads Retry-After from (rate limited, unavailable)
+RETRY_AFTER_STATUSES = (429, 503)
+
 
 @dataclass
 class FaultRule:
@@ -23,6 +26,7 @@ class FaultRule:
     delay_ms: int | None
     drop: bool
     times_left: int | None  # None = every matching request
+    retry_after_s: int | None = None  # sent as Retry-After with the status answer
 
     def matches(self, method: str, path: str) -> bool:
         return (self.method is None or self.method == method) and self.path.search(path) is not None
@@ -36,6 +40,7 @@ class FaultRule:
             "delayMs": self.delay_ms,
             "drop": self.drop,
             "times": self.times_left,
+            "retryAfter": self.retry_after_s,
         }
 
 
@@ -54,6 +59,7 @@ class FaultRegistry:
             row["delay_ms"],
             bool(row["drop_connection"]),
             row["times_left"],
+            row["retry_after_s"],
         )
 
     def add(
@@ -65,6 +71,7 @@ class FaultRegistry:
         delay_ms: int | None = None,
         drop: bool = False,
         times: int | None = None,
+        retry_after_s: int | None = None,
     ) -> FaultRule:
         """Add a rule; raises ValueError naming the bad field."""
         try:
@@ -77,13 +84,24 @@ class FaultRegistry:
             raise ValueError(f"'delayMs' must be between 0 and 600000, got {delay_ms}")
         if times is not None and times < 1:
             raise ValueError(f"'times' must be at least 1, got {times}")
+        if retry_after_s is not None:
+            if status not in RETRY_AFTER_STATUSES:
+                raise ValueError(f"'retryAfter' needs 'status' 429 or 503, got status {status}")
+            if not 0 <= retry_after_s <= 86_400:
+                raise ValueError(f"'retryAfter' must be between 0 and 86400 seconds, got {retry_after_s}")
         if status is None and delay_ms is None and not drop:
             raise ValueError("a fault needs at least one of 'status', 'delayMs' or 'drop'")
         method = method.upper() if method else None
         fault_id = self._store.add_fault(
-            path_regex, method=method, status=status, delay_ms=delay_ms, drop=drop, times=times
+            path_regex,
+            method=method,
+            status=status,
+            delay_ms=delay_ms,
+            drop=drop,
+            times=times,
+            retry_after_s=retry_after_s,
         )
-        rule = FaultRule(fault_id, compiled, method, status, delay_ms, drop, times)
+        rule = FaultRule(fault_id, compiled, method, status, delay_ms, drop, times, retry_after_s)
         self._rules.append(rule)
         return rule
 

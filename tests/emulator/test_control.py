@@ -129,6 +129,17 @@ def test_fault_with_status_and_times(pod: Emulator) -> None:
     assert client.request("GET", "/pod/v2/sessioninfo").status == 200
 
 
+@pytest.mark.parametrize("status", [429, 503])
+def test_fault_sends_retry_after(pod: Emulator, status: int) -> None:
+    client = PodClient(pod).login_bot(pod)
+    rule = pod.add_fault("sessioninfo", status=status, retry_after=7, times=1)
+    assert rule["retryAfter"] == 7
+    limited = client.request("GET", "/pod/v2/sessioninfo")
+    assert limited.status == status and limited.headers["retry-after"] == "7"
+    pod.add_fault("sessioninfo", status=status, times=1)
+    assert "retry-after" not in client.request("GET", "/pod/v2/sessioninfo").headers
+
+
 def test_fault_delay_and_drop(pod: Emulator) -> None:
     client = PodClient(pod).login_bot(pod)
     pod.add_fault("sessioninfo", delay_ms=300, times=1)
@@ -150,6 +161,9 @@ def test_fault_delay_and_drop(pod: Emulator) -> None:
         ({"path": "x", "status": 500, "times": 0}, "'times'"),
         ({"path": "x", "delayMs": -1}, "'delayMs'"),
         ({"status": 500}, "'path'"),
+        ({"path": "x", "status": 500, "retryAfter": 5}, "'retryAfter' needs 'status' 429 or 503"),
+        ({"path": "x", "status": 429, "retryAfter": -1}, "'retryAfter'"),
+        ({"path": "x", "status": 429, "retryAfter": "soon"}, "'retryAfter'"),
     ],
 )
 def test_fault_rules_are_validated(pod: Emulator, body: dict, fragment: str) -> None:

@@ -175,3 +175,21 @@ def test_fault_rules_match_consume_and_persist(store: Store) -> None:
     ):
         with pytest.raises(ValueError, match=message):
             registry.add(**bad)  # type: ignore[arg-type]
+
+
+def test_work_dir_from_before_retry_after_gets_the_column(tmp_path: Path) -> None:
+    path = tmp_path / "old.db"
+    with sqlite3.connect(path) as old:
+        old.execute(
+            "CREATE TABLE faults (fault_id INTEGER PRIMARY KEY AUTOINCREMENT, path_regex TEXT NOT NULL, "
+            "method TEXT, status INTEGER, delay_ms INTEGER, drop_connection INTEGER NOT NULL DEFAULT 0, "
+            "times_left INTEGER)"
+        )
+        old.execute("INSERT INTO faults(path_regex, status) VALUES('kept', 500)")
+    store = Store(path)
+    registry = FaultRegistry(store)
+    registry.add("limited", status=429, retry_after_s=3)
+    assert [(rule.path.pattern, rule.retry_after_s) for rule in FaultRegistry(store).list()] == [
+        ("kept", None),
+        ("limited", 3),
+    ]

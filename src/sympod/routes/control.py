@@ -296,6 +296,7 @@ async def add_fault(request: Request) -> JSONResponse:
             delay_ms=field(body, "delayMs", int, default=None),
             drop=field(body, "drop", bool, default=False),
             times=field(body, "times", int, default=None),
+            retry_after_s=field(body, "retryAfter", int, default=None),
         )
     except ValueError as exc:
         raise ApiError(400, str(exc)) from None

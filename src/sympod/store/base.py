@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
-from .schema import SCHEMA, SCHEMA_VERSION
+from .schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
 
@@ -65,6 +65,7 @@ class StoreBase:
         self._conn.execute("PRAGMA foreign_keys=OFF")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
+        self._add_missing_columns()
         self._tx_depth = 0
         self._tx_lock = threading.RLock()
         self.group_commit = group_commit
@@ -77,6 +78,12 @@ class StoreBase:
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
         self.commit()
+
+    def _add_missing_columns(self) -> None:
+        for table, column, declaration in ADDED_COLUMNS:
+            present = {row["name"] for row in self._conn.execute(f"PRAGMA table_info({table})")}
+            if column not in present:
+                self._conn.execute(f"ALTER TABLE {table} ADD COLUMN {column} {declaration}")
 
     # ------------------------------------------------------------------ generic access
     def close(self) -> None:

@@ -139,12 +139,13 @@ class FeedStore(StoreBase):
         delay_ms: int | None,
         drop: bool,
         times: int | None,
+        retry_after_s: int | None = None,
     ) -> int:
         self._open()
         cursor = self._conn.execute(
-            "INSERT INTO faults(path_regex, method, status, delay_ms, drop_connection, times_left) "
-            "VALUES(?, ?, ?, ?, ?, ?)",
-            (path_regex, method, status, delay_ms, int(drop), times),
+            "INSERT INTO faults(path_regex, method, status, delay_ms, drop_connection, times_left, "
+            "retry_after_s) VALUES(?, ?, ?, ?, ?, ?, ?)",
+            (path_regex, method, status, delay_ms, int(drop), times, retry_after_s),
         )
         return int(cursor.lastrowid or 0)
 

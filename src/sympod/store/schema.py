@@ -150,9 +150,14 @@ CREATE TABLE IF NOT EXISTS faults (
     status INTEGER,
     delay_ms INTEGER,
     drop_connection INTEGER NOT NULL DEFAULT 0,
-    times_left INTEGER                             -- NULL = forever
+    times_left INTEGER,                            -- NULL = forever
+    retry_after_s INTEGER                          -- Retry-After header of the status answer
 );
 """
+
+# columns added after a table's first release: (table, column, declaration); Store adds the
+# ones missing in a work dir created by an older version
+ADDED_COLUMNS = (("faults", "retry_after_s", "INTEGER"),)
 
 # tables emptied by reset(); users/sessions/meta are handled separately (the bot survives)
 RESET_TABLES = (
