@@ -13,14 +13,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.unit.datafeed.helpers import recording_listener_class
 
 from sym_api_client_python.client import SyncApiClient
-from sym_api_client_python.listeners.connection_listener import ConnectionListener
-from sym_api_client_python.listeners.elements_listener import ElementsActionListener
-from sym_api_client_python.listeners.im_listener import IMListener
-from sym_api_client_python.listeners.room_listener import RoomListener
-from sym_api_client_python.listeners.suppression_listener import SuppressionListener
-from sym_api_client_python.listeners.wall_post_listener import WallPostListener
 from sym_api_client_python.rest import SyncServices
 
 FORM = (
@@ -119,28 +114,7 @@ def recorder(asynchronous: bool = False) -> Any:
         "on_shared_post",
         "on_message_suppression",
     }
-    namespace: dict[str, Any] = {"__init__": lambda self: setattr(self, "calls", [])}
-    for name in methods:
-        if asynchronous:
-
-            async def callback(self: Any, arg: Any, _name: str = name) -> None:
-                await asyncio.sleep(0)
-                self.calls.append((_name, arg))
-        else:
-
-            def callback(self: Any, arg: Any, _name: str = name) -> None:
-                self.calls.append((_name, arg))
-
-        namespace[name] = callback
-    bases = (
-        IMListener,
-        RoomListener,
-        ConnectionListener,
-        ElementsActionListener,
-        WallPostListener,
-        SuppressionListener,
-    )
-    return type("Recorder", bases, namespace)()
+    return recording_listener_class(methods, asynchronous=asynchronous)()
 
 
 def check_shapes(calls: list[tuple[str, Any]]) -> None:

@@ -1,13 +1,20 @@
-"""Fakes shared by the datafeed unit tests: events and a scripted requester."""
+"""Fakes shared by the datafeed tests: events, a scripted requester and a recording legacy listener."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sym_api_client_python.core.http import Request, Response
+from sym_api_client_python.listeners.connection_listener import ConnectionListener
+from sym_api_client_python.listeners.elements_listener import ElementsActionListener
+from sym_api_client_python.listeners.im_listener import IMListener
+from sym_api_client_python.listeners.room_listener import RoomListener
+from sym_api_client_python.listeners.suppression_listener import SuppressionListener
+from sym_api_client_python.listeners.wall_post_listener import WallPostListener
 
 BOT_ID = 1000
 
@@ -124,3 +131,30 @@ class AsyncScripted:
 
     async def authenticate(self) -> None:
         self.inner.authenticate()
+
+
+def recording_listener_class(methods: Iterable[str], *, asynchronous: bool = False) -> type[Any]:
+    """A class implementing every legacy listener interface whose ``methods`` (coroutines when
+    ``asynchronous``) record ``(method, argument)`` in the instance's ``calls``."""
+    namespace: dict[str, Any] = {"__init__": lambda self: setattr(self, "calls", [])}
+    for name in set(methods):
+        if asynchronous:
+
+            async def callback(self: Any, arg: Any, _name: str = name) -> None:
+                await asyncio.sleep(0)
+                self.calls.append((_name, arg))
+        else:
+
+            def callback(self: Any, arg: Any, _name: str = name) -> None:
+                self.calls.append((_name, arg))
+
+        namespace[name] = callback
+    bases = (
+        IMListener,
+        RoomListener,
+        ConnectionListener,
+        ElementsActionListener,
+        WallPostListener,
+        SuppressionListener,
+    )
+    return type("Recorder", bases, namespace)

@@ -9,14 +9,9 @@ import pytest
 
 from sym_api_client_python.clients.constants.DatafeedVersion import DatafeedVersion, version_of
 from sym_api_client_python.datafeed_event_service import AsyncDataFeedEventService, DataFeedEventService
-from sym_api_client_python.listeners.connection_listener import ConnectionListener
-from sym_api_client_python.listeners.elements_listener import ElementsActionListener
 from sym_api_client_python.listeners.im_listener import IMListener
-from sym_api_client_python.listeners.room_listener import RoomListener
-from sym_api_client_python.listeners.suppression_listener import SuppressionListener
-from sym_api_client_python.listeners.wall_post_listener import WallPostListener
 
-from .helpers import AsyncScripted, ScriptedRequester, event, ok
+from .helpers import AsyncScripted, ScriptedRequester, event, ok, recording_listener_class
 
 STREAM = {"streamId": "R1", "streamType": "ROOM"}
 USER = {"userId": 9}
@@ -88,30 +83,8 @@ EXPECTED = {  # event id -> (listener method, how the argument is recognised)
 }
 
 
-def recorder_class(asynchronous: bool):
-    bases = (
-        IMListener,
-        RoomListener,
-        ConnectionListener,
-        ElementsActionListener,
-        WallPostListener,
-        SuppressionListener,
-    )
-    namespace = {}
-    for method in set(EXPECTED.values()):
-        if asynchronous:
-
-            async def callback(self, arg, _m=method):
-                await asyncio.sleep(0)
-                self.calls.append((_m, arg))
-        else:
-
-            def callback(self, arg, _m=method):
-                self.calls.append((_m, arg))
-
-        namespace[method] = callback
-    namespace["__init__"] = lambda self: setattr(self, "calls", [])
-    return type("Recorder", bases, namespace)
+def recorder_class(asynchronous: bool) -> type:
+    return recording_listener_class(EXPECTED.values(), asynchronous=asynchronous)
 
 
 class FakeBotClient:
