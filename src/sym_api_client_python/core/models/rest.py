@@ -304,13 +304,9 @@ class V2Message(RestModel):
     attachments: list[dict[str, Any]] | None = None
 
 
-class MessageStatusUser(RestModel):
-    user_id: int | None = None
-    first_name: str | None = None
-    last_name: str | None = None
-    display_name: str | None = None
-    email: str | None = None
-    username: str | None = None
+class MessageStatusUser(V4User, RestModel):
+    """A ``V4User`` with the time it read / received / was sent the message."""
+
     timestamp: int | None = None
 
 
