@@ -182,6 +182,25 @@ def test_reset_keeps_only_the_bot(pod: Emulator) -> None:
     assert client.request("GET", "/pod/v2/sessioninfo").status == 200  # faults gone, bot session kept
 
 
+def test_reset_forgets_presence_feeds_and_extension_apps(pod: Emulator) -> None:
+    client = PodClient(pod).login_bot(pod)
+    feed_id = client.request("POST", "/pod/v1/presence/feed/create").json["id"]
+    assert client.request("GET", f"/pod/v1/presence/feed/{feed_id}/read").status == 200
+    admin_body = {"username": "appadmin", "bot": True, "roles": ["ADMINISTRATOR"]}
+    admin_user = client.request("POST", "/_emulator/users", json_body=admin_body).json
+    admin = PodClient(pod).login("appadmin", admin_user["privateKey"])
+    app = {"applicationInfo": {"appId": "resetapp", "name": "Reset app", "appUrl": "https://a.example"}}
+    assert admin.request("POST", "/pod/v1/admin/app/create", json_body=app).status == 200
+    pod.reset()
+    gone = client.request("GET", f"/pod/v1/presence/feed/{feed_id}/read")
+    assert gone.status == 400 and feed_id in gone.error()["message"]
+    admin = PodClient(pod).request("POST", "/_emulator/users", json_body=admin_body).json
+    app_after = (
+        PodClient(pod).login("appadmin", admin["privateKey"]).request("GET", "/pod/v1/admin/app/resetapp/get")
+    )
+    assert app_after.status == 400 and "'resetapp' does not exist" in app_after.error()["message"]
+
+
 def test_reset_restores_the_bot_profile(pod: Emulator) -> None:
     client = PodClient(pod).login_bot(pod)
     changed = client.request("POST", "/pod/v1/user/manifest/own", json_body={"manifest": '{"commands": []}'})

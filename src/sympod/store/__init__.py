@@ -13,7 +13,7 @@ from .base import INT64_MAX, INT64_MIN, StoreBase, dumps, loads
 from .conversations import ConversationStore
 from .feeds import FeedStore
 from .people import PeopleStore
-from .schema import RESET_TABLES, SCHEMA, SCHEMA_VERSION, USER_COLUMNS
+from .schema import RESET_META_PATTERNS, RESET_TABLES, SCHEMA, SCHEMA_VERSION, USER_COLUMNS
 
 __all__ = [
     "INT64_MAX",
@@ -32,12 +32,15 @@ class Store(PeopleStore, ConversationStore, FeedStore):
     """The pod's state. Not thread-safe by design: use it from the server's loop thread only."""
 
     def reset(self, keep_user_ids: Iterable[int]) -> None:
-        """Empty every table, keeping the listed users (the bot) and their sessions."""
+        """Empty every table and the pod content kept in ``meta`` (apps, presence feeds), keeping
+        the listed users (the bot) and their sessions."""
         keep = list(keep_user_ids)
         marks = ",".join("?" for _ in keep) or "NULL"
         self._forget_cached()
         with self.transaction():
             for table in RESET_TABLES:
                 self.execute(f"DELETE FROM {table}")
+            for pattern in RESET_META_PATTERNS:
+                self.execute("DELETE FROM meta WHERE key LIKE ?", (pattern,))
             self.execute(f"DELETE FROM users WHERE user_id NOT IN ({marks})", keep)
             self.execute(f"DELETE FROM sessions WHERE user_id NOT IN ({marks})", keep)

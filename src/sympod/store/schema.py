@@ -159,6 +159,10 @@ CREATE TABLE IF NOT EXISTS faults (
 # ones missing in a work dir created by an older version
 ADDED_COLUMNS = (("faults", "retry_after_s", "INTEGER"),)
 
+# meta-table keys holding pod content, deleted by reset() (LIKE patterns): extension apps
+# (domain/apps.py) and presence feeds (domain/presence.py); the rest (schema version, bot id) stays
+RESET_META_PATTERNS = ("app:%", "presence_feed:%")
+
 # tables emptied by reset(); users/sessions/meta are handled separately (the bot survives)
 RESET_TABLES = (
     "streams",
