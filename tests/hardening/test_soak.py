@@ -16,6 +16,7 @@ import asyncio
 import collections
 import json
 import os
+import re
 import threading
 import time
 from pathlib import Path
@@ -49,16 +50,39 @@ def _rss_mb() -> float:
     return 0.0
 
 
-def _key(event: Any) -> tuple[str, str] | None:
-    """What identifies a delivery for the assertions: the message id or the form submission marker."""
+SEQUENCE = re.compile(r"soak (\d+)")
+
+
+class Tally:
+    """Deliveries per message/form number, one byte each: the test's own bookkeeping must not grow
+    enough to hide (or fake) growth of the bot's memory over a 30-minute run."""
+
+    def __init__(self) -> None:
+        self.counts = {"message": bytearray(), "form": bytearray()}
+
+    def add(self, kind: str, number: int) -> None:
+        counts = self.counts[kind]
+        if number >= len(counts):
+            counts.extend(bytes(number + 1024 - len(counts)))
+        counts[number] = min(255, counts[number] + 1)
+
+    def count(self, kind: str, number: int) -> int:
+        counts = self.counts[kind]
+        return counts[number] if number < len(counts) else 0
+
+
+def _delivery(event: Any) -> tuple[str, int] | None:
+    """Which message ("soak N") or form submission (n=N) an event delivers."""
     payload = event.payload
     if payload is None:
         return None
     if event.type == "MESSAGESENT" and payload.message_sent and payload.message_sent.message:
-        return ("message", payload.message_sent.message.message_id or "")
+        match = SEQUENCE.search(payload.message_sent.message.message or "")
+        return ("message", int(match.group(1))) if match else None
     if event.type == "SYMPHONYELEMENTSACTION" and payload.symphony_elements_action:
         values = payload.symphony_elements_action.form_values or {}
-        return ("form", str(values.get("n")))
+        number = str(values.get("n", ""))
+        return ("form", int(number)) if number.isdigit() else None
     return None
 
 
@@ -70,7 +94,7 @@ class Traffic(threading.Thread):
     ) -> None:
         super().__init__(daemon=True)
         self.pod, self.streams, self.form, self.deadline = pod, streams, form, deadline
-        self.expected: set[tuple[str, str]] = set()
+        self.sent = 0  # messages "soak 0" .. "soak sent-1"; a form for every number divisible by 7
         self.faults_injected: collections.Counter[str] = collections.Counter()
         self.errors: list[BaseException] = []
 
@@ -86,15 +110,12 @@ class Traffic(threading.Thread):
         fault_index = 0
         while time.monotonic() < self.deadline:
             sender, stream_id = self.streams[sent % len(self.streams)]
-            message = self.pod.send_message(
-                sender, f"<messageML>soak {sent}</messageML>", stream_id=stream_id
-            )
-            self.expected.add(("message", message["messageId"]))
+            self.pod.send_message(sender, f"<messageML>soak {sent}</messageML>", stream_id=stream_id)
             if sent % 7 == 0:
                 form_message_id, user = self.form
                 self.pod.submit_form(user, form_message_id, "soak-form", {"n": str(sent), "action": "go"})
-                self.expected.add(("form", str(sent)))
             sent += 1
+            self.sent = sent
             if time.monotonic() >= next_fault:
                 name, rule = FAULTS[fault_index % len(FAULTS)]
                 if rule:
@@ -108,6 +129,14 @@ class Traffic(threading.Thread):
         self.pod.clear_faults()
 
 
+def _expected(traffic: Traffic) -> list[tuple[str, int]]:
+    return [("message", n) for n in range(traffic.sent)] + [("form", n) for n in range(0, traffic.sent, 7)]
+
+
+def _missing(traffic: Traffic, tally: Tally) -> bool:
+    return any(tally.count(*key) == 0 for key in _expected(traffic))
+
+
 @pytest.mark.timeout(int(SOAK_SECONDS) + 240)
 async def test_soak_no_event_lost_or_duplicated(tmp_path: Path) -> None:
     from sym_api_client_python.bot import AsyncBot
@@ -117,13 +146,13 @@ async def test_soak_no_event_lost_or_duplicated(tmp_path: Path) -> None:
     pod = Emulator(workdir=tmp_path / "pod", mode="subprocess", long_poll=1.0, ack_timeout=5.0)
     pod.start()
     bot = AsyncBot(str(pod.bot_config_path))
-    deliveries: collections.Counter[tuple[str, str]] = collections.Counter()
+    tally = Tally()
 
     @bot.on_event("*")
     async def record(ctx: Any) -> None:
-        key = _key(ctx.event)
-        if key is not None:
-            deliveries[key] += 1
+        delivery = _delivery(ctx.event)
+        if delivery is not None:
+            tally.add(*delivery)
 
     try:
         users = [pod.create_user(f"user{i}", display_name=f"User {i}")["username"] for i in range(4)]
@@ -168,7 +197,7 @@ async def test_soak_no_event_lost_or_duplicated(tmp_path: Path) -> None:
             await asyncio.sleep(1.0)
         assert not traffic.errors, f"traffic generator failed: {traffic.errors[0]!r}"
         drain_deadline = time.monotonic() + 60
-        while time.monotonic() < drain_deadline and not traffic.expected <= set(deliveries):
+        while time.monotonic() < drain_deadline and _missing(traffic, tally):
             await asyncio.sleep(0.25)
         await asyncio.sleep(6)  # one more ack timeout: late redeliveries would show as duplicates now
         bot.stop()
@@ -178,14 +207,15 @@ async def test_soak_no_event_lost_or_duplicated(tmp_path: Path) -> None:
         await bot.aclose()
         pod.stop()
 
-    lost = traffic.expected - set(deliveries)
-    duplicated = {key: count for key, count in deliveries.items() if count > 1 and key in traffic.expected}
+    expected = _expected(traffic)
+    lost = [key for key in expected if tally.count(*key) == 0]
+    duplicated = {key: tally.count(*key) for key in expected if tally.count(*key) > 1}
     warm = [rss for at, rss in rss_samples if at >= min(10.0, SOAK_SECONDS * 0.2)] or [rss_samples[-1][1]]
     growth = max(warm) - warm[0]
     report = {
         "seconds": SOAK_SECONDS,
-        "messages_and_forms": len(traffic.expected),
-        "delivered": sum(deliveries[key] for key in traffic.expected),
+        "messages_and_forms": len(expected),
+        "delivered": sum(tally.count(*key) for key in expected),
         "lost": len(lost),
         "duplicated": len(duplicated),
         "faults": dict(traffic.faults_injected),
@@ -198,8 +228,6 @@ async def test_soak_no_event_lost_or_duplicated(tmp_path: Path) -> None:
         Path(os.environ["SYM_SOAK_REPORT"]).write_text(json.dumps(report, indent=2), encoding="utf-8")
     print(json.dumps(report))
     assert sum(traffic.faults_injected.values()) >= min(len(FAULTS), int(SOAK_SECONDS // 3) - 1)
-    assert not lost, (
-        f"{len(lost)} of {len(traffic.expected)} events never reached the handler: {sorted(lost)[:5]}"
-    )
+    assert not lost, f"{len(lost)} of {len(expected)} events never reached the handler: {lost[:5]}"
     assert not duplicated, f"events handled more than once: {sorted(duplicated.items())[:5]}"
     assert growth <= RSS_GROWTH_LIMIT_MB, f"RSS grew {growth:.1f} MB after warm-up: {rss_samples}"
