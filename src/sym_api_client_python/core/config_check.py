@@ -11,7 +11,7 @@ from .config_fields import ConfigProblem
 if TYPE_CHECKING:
     from .config import BotConfig
 
-__all__ = ["check_config", "display_items", "read_private_key"]
+__all__ = ["check_config", "display_items", "read_credential_file", "read_private_key"]
 
 MASK = "********"
 
@@ -59,6 +59,17 @@ def check_config(config: BotConfig, *, check_files: bool = True) -> list[ConfigP
     return problems
 
 
+def read_credential_file(path: Path, what: str) -> bytes:
+    """The bytes of a key or certificate file; ``ValueError`` naming ``what`` and the file if it
+    is missing or unreadable."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise ValueError(f"{what} file {path} does not exist") from None
+    except OSError as exc:
+        raise ValueError(f"{what} file {path} cannot be read: {exc.strerror or exc}") from None
+
+
 def read_private_key(config: BotConfig) -> Any:
     """The bot's RSA private key (a ``cryptography`` key object: parsing a PEM key is slow,
     ~50 ms with its consistency checks, so callers keep this object).
@@ -73,12 +84,7 @@ def read_private_key(config: BotConfig) -> Any:
     elif config.bot_private_key_path is not None:
         path = config.bot_private_key_path
         where = str(path)
-        try:
-            pem = path.read_bytes()
-        except FileNotFoundError:
-            raise ValueError(f"private key file {path} does not exist") from None
-        except OSError as exc:
-            raise ValueError(f"private key file {path} cannot be read: {exc.strerror or exc}") from None
+        pem = read_credential_file(path, "private key")
     else:
         raise ValueError("no RSA private key configured")
     try:

@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from ..core.config_check import read_credential_file
 from ..core.errors import ConfigError
 from ..core.http import Component
 from .base import Route
@@ -57,12 +58,7 @@ def load_client_certificate(
     from cryptography import x509
     from cryptography.hazmat.primitives import serialization
 
-    try:
-        data = path.read_bytes()
-    except FileNotFoundError:
-        raise ValueError(f"certificate file {path} does not exist") from None
-    except OSError as exc:
-        raise ValueError(f"certificate file {path} cannot be read: {exc.strerror or exc}") from None
+    data = read_credential_file(path, "certificate")
     secret = password.encode() if password else None
 
     if path.suffix.lower() in _PKCS12_SUFFIXES or not data.lstrip().startswith(b"-----"):
