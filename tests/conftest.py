@@ -1,4 +1,10 @@
-"""Shared test configuration and the emulator fixtures (see docs/emulator.md)."""
+"""Shared test configuration and the emulator fixtures (see docs/emulator.md).
+
+``SYMPHONY_TEST_CONFIG=RSA:path/to/config.json`` (the legacy SDK's convention) points the tests at a
+real pod: ``bot_config_file`` then returns that config, and tests using the emulator fixtures
+(``pod``, ``sympod_server``, listed in pyproject's ``symphony_emulator_fixtures``) are skipped with
+the reason by the ``sym_api_client_python.testing`` plugin.
+"""
 
 from __future__ import annotations
 
@@ -26,6 +32,9 @@ TEST_ACK_TIMEOUT_S = 10.0
 @pytest.fixture(scope="session")
 def sympod_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Emulator]:
     """One running emulator (HTTPS, free 127.0.0.1 port, temp work dir) for the whole session."""
+    real_pod = _real_pod_config()
+    if real_pod is not None:  # normally already skipped at collection (symphony_emulator_fixtures)
+        pytest.skip(f"SYMPHONY_TEST_CONFIG points at a real pod ({real_pod}); the test needs the emulator")
     from sympod import Emulator
 
     emulator = Emulator(
@@ -46,6 +55,20 @@ def pod(sympod_server: Emulator) -> Emulator:
 
 
 @pytest.fixture
-def bot_config_file(sympod_server: Emulator) -> Path:
-    """The legacy-format bot-config.json of the emulator's bot user."""
-    return sympod_server.bot_config_path
+def bot_config_file(request: pytest.FixtureRequest) -> Path:
+    """The legacy-format bot-config.json: the real pod's named by ``SYMPHONY_TEST_CONFIG`` when set,
+    else the emulator's bot user's."""
+    real_pod = _real_pod_config()
+    if real_pod is not None:
+        return real_pod
+    emulator: Emulator = request.getfixturevalue("sympod_server")
+    return emulator.bot_config_path
+
+
+def _real_pod_config() -> Path | None:
+    """The config path ``SYMPHONY_TEST_CONFIG`` names, None when unset (a malformed value fails the
+    session up front, in the plugin's pytest_configure)."""
+    from sym_api_client_python.testing import real_pod_config
+
+    config = real_pod_config()
+    return None if config is None else config.path
