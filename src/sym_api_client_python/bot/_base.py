@@ -60,6 +60,30 @@ class BotBase:
         self.stats = DispatchStats()
         self.gate = EventGate(dedup_window=self.settings.dedup_window)
         self.session_info: dict[str, Any] = {}
+        self._client = client
+        self._services: Any = None
+
+    # ------------------------------------------------------------------ REST
+    @property
+    def client(self) -> Any:
+        """The API client: the one given, else built from the config on first use."""
+        if self._client is None:
+            self._client = self._new_client()
+        return self._client
+
+    def __getattr__(self, name: str) -> Any:
+        # the REST services (bot.messages, bot.users...) are built on first use
+        if name in SERVICE_NAMES:
+            if self.__dict__.get("_services") is None:
+                self._services = self._new_services(self.client)
+            return getattr(self._services, name)
+        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _new_client(self) -> Any:
+        raise NotImplementedError
+
+    def _new_services(self, client: Any) -> Any:
+        raise NotImplementedError
 
     # ------------------------------------------------------------------ identity
     @property

@@ -15,7 +15,7 @@ from ..core.models.events import V4Event
 from ..datafeed.async_driver import AsyncDatafeedRunner
 from ..datafeed.dispatcher import AsyncDispatcher, SyncDispatcher, log_handler_error
 from ..datafeed.sync_driver import SyncDatafeedRunner, run_interruptibly
-from ._base import SERVICE_NAMES, BotBase
+from ._base import BotBase
 from .context import AsyncContext, Context, SyncContext, ThreadContext
 from .registry import Handler, Selection
 
@@ -32,28 +32,19 @@ class Bot(BotBase):
 
     def __init__(self, config: Any = None, *, client: Any = None, **datafeed_options: Any) -> None:
         super().__init__(config, client=client, **datafeed_options)
-        self._client = client
-        self._services: Any = None
         self._runner: SyncDatafeedRunner | None = None
         self._stop_requested = threading.Event()
 
     # ------------------------------------------------------------------ REST
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            from ..client import SyncApiClient
+    def _new_client(self) -> Any:
+        from ..client import SyncApiClient
 
-            self._client = SyncApiClient.from_config(self.config)
-        return self._client
+        return SyncApiClient.from_config(self.config)
 
-    def __getattr__(self, name: str) -> Any:
-        if name in SERVICE_NAMES:
-            if self.__dict__.get("_services") is None:
-                from ..rest import SyncServices
+    def _new_services(self, client: Any) -> Any:
+        from ..rest import SyncServices
 
-                self._services = SyncServices(self.client)
-            return getattr(self._services, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return SyncServices(client)
 
     def _check_handler(self, handler: Handler) -> None:
         if handler.is_async:
@@ -160,29 +151,20 @@ class AsyncBot(BotBase):
 
     def __init__(self, config: Any = None, *, client: Any = None, **datafeed_options: Any) -> None:
         super().__init__(config, client=client, **datafeed_options)
-        self._client = client
-        self._services: Any = None
         self._runner: AsyncDatafeedRunner | None = None
         self._pool: ThreadPoolExecutor | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
         self._stop_before_start = False
 
-    @property
-    def client(self) -> Any:
-        if self._client is None:
-            from ..client import AsyncApiClient
+    def _new_client(self) -> Any:
+        from ..client import AsyncApiClient
 
-            self._client = AsyncApiClient.from_config(self.config)
-        return self._client
+        return AsyncApiClient.from_config(self.config)
 
-    def __getattr__(self, name: str) -> Any:
-        if name in SERVICE_NAMES:
-            if self.__dict__.get("_services") is None:
-                from ..rest import AsyncServices
+    def _new_services(self, client: Any) -> Any:
+        from ..rest import AsyncServices
 
-                self._services = AsyncServices(self.client)
-            return getattr(self._services, name)
-        raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        return AsyncServices(client)
 
     # ------------------------------------------------------------------ lifecycle
     async def start(self) -> None:
