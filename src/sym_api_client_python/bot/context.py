@@ -19,8 +19,8 @@ logger = logging.getLogger("sym_api_client_python.bot")
 def to_messageml(content: Any) -> str:
     """What ``reply`` sends: a full ``<messageML>`` document as is; text containing well-formed
     markup (``"<b>hi</b> there"``) wrapped in ``<messageML>``; any other text escaped with its
-    line breaks kept as ``<br/>``, then wrapped (so ``"a < b"`` arrives as typed). Objects with ``build()`` (forms, message
-    builders) are built first."""
+    line breaks kept as ``<br/>``, then wrapped (so ``"a < b"`` arrives as typed). Objects with
+    ``build()`` (forms, message builders) are built first."""
     build = getattr(content, "build", None)
     if callable(build):
         content = build()
