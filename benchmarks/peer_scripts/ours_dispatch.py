@@ -11,41 +11,10 @@ import json
 import sys
 import time
 
-from _common import rss_mb
+from _common import BATCH, batch_bytes, rss_mb
 
 from sym_api_client_python.core.models.events import decode_v5_read
 from sym_api_client_python.datafeed.dispatcher import SyncDispatcher
-
-BATCH = 100
-TEMPLATE = {
-    "type": "MESSAGESENT",
-    "initiator": {"user": {"userId": 349026222344902, "displayName": "Reed Feldman", "username": "reed"}},
-}
-
-
-def batch_bytes(first_index: int, streams: int) -> bytes:
-    """One v2 read body of BATCH distinct events spread round-robin over ``streams`` streams."""
-    events = []
-    for index in range(first_index, first_index + BATCH):
-        stream = f"stream{index % streams:06d}"
-        message = {
-            "messageId": f"@@m{index}",
-            "timestamp": 1566929352601 + index,
-            "message": '<div data-format="PresentationML" data-version="2.0"><p>hello world /joke</p></div>',
-            "data": "{}",
-            "user": TEMPLATE["initiator"]["user"],
-            "stream": {"streamId": stream, "streamType": "ROOM"},
-        }
-        events.append(
-            {
-                "id": f"@@e{index}",
-                "messageId": f"@@m{index}",
-                "timestamp": message["timestamp"],
-                **TEMPLATE,
-                "payload": {"messageSent": {"message": message}},
-            }
-        )
-    return json.dumps({"events": events, "ackId": f"@@ack{first_index}"}).encode()
 
 
 def main() -> None:
