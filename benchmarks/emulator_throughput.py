@@ -12,7 +12,9 @@ Figures (each server in its own process, the load generator in this one, 127.0.0
 - ``server_cpu_us_per_request``: server CPU time per request (Linux), which other load on the
   machine barely moves, unlike the rates;
 - ``datafeed_latency_ms`` p50/p99: from the start of a message post to the return of the v2 read
-  that carries it (the reader is already long-polling).
+  that carries it (the reader is already long-polling);
+- ``datafeed_read_events_per_s``: events/s one v2 reader (read + ack loop, bare: no event
+  handling) drains from a feed holding a backlog of messages, over HTTPS.
 ``run()`` returns these as a dict (the benchmark harness flattens it); repeats give the median.
 """
 
@@ -215,6 +217,46 @@ async def _datafeed_latency(url: str, workdir: Path, samples: int) -> list[float
         await session.close()
 
 
+async def _datafeed_read_rate(url: str, workdir: Path, backlog: int) -> float:
+    """Queue ``backlog`` MESSAGESENT events on a fresh v2 feed, then time one reader draining it."""
+    session, headers, stream_id = await _pod_session(url, workdir)
+    try:
+        async with session.post(url + "/agent/v5/datafeeds", json={}, headers=headers) as response:
+            feed_id = (await response.json())["id"]
+        target = f"{url}/agent/v4/stream/{stream_id}/message/create"
+        posted = 0
+
+        async def send_one() -> bool:
+            nonlocal posted
+            posted += 1
+            if posted > backlog:
+                return False
+            form = aiohttp.FormData(default_to_multipart=True)
+            form.add_field("message", f"<messageML>backlog <b>{posted}</b></messageML>")
+            async with session.post(target, data=form, headers=headers) as response:
+                await response.read()
+                return response.status == 200
+
+        async def fill() -> None:
+            while posted < backlog:
+                await send_one()
+
+        await asyncio.gather(*(fill() for _ in range(CONCURRENCY)))
+        read_url = f"{url}/agent/v5/datafeeds/{feed_id}/read"
+        received, ack_id = 0, ""
+        started = time.perf_counter()
+        while received < backlog:
+            async with session.post(read_url, json={"ackId": ack_id}, headers=headers) as response:
+                payload = await response.json()
+            if not payload["events"]:
+                raise RuntimeError(f"datafeed read returned {received} of {backlog} queued events")
+            received += len(payload["events"])
+            ack_id = payload["ackId"]
+        return received / (time.perf_counter() - started)
+    finally:
+        await session.close()
+
+
 def _percentile(values: list[float], fraction: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, round(fraction * (len(ordered) - 1)))]
@@ -224,6 +266,7 @@ def _percentile(values: list[float], fraction: float) -> float:
 def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
     duration = 1.5 if quick else 5.0
     samples = 50 if quick else 300
+    backlog = 2000 if quick else 10_000
     repeats = max(1, repeats)
     names = ("message_create.http", "message_create.https", "baseline_insert")
     results: dict[str, list[float]] = {f"{name}_per_s": [] for name in names}
@@ -231,6 +274,7 @@ def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
     cpu_per_request: dict[str, list[float]] = {name: [] for name in names}
     errors = 0
     latencies: list[float] = []
+    read_rates: list[float] = []
     with tempfile.TemporaryDirectory(prefix="sympod-bench-") as temporary:
         pods: dict[str, tuple[Server, Path]] = {}
         baseline = Server([sys.executable, "-m", "benchmarks.emulator_throughput", "--baseline-server"])
@@ -261,6 +305,8 @@ def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
                     errors += failed
             server, workdir = pods["https"]
             latencies = asyncio.run(_datafeed_latency(server.url, workdir, samples))
+            for _ in range(repeats):
+                read_rates.append(asyncio.run(_datafeed_read_rate(server.url, workdir, backlog)))
         finally:
             baseline.stop()
             for server, _ in pods.values():
@@ -270,6 +316,7 @@ def run(quick: bool = False, repeats: int = 3) -> dict[str, Any]:
         "p50": round(_percentile(latencies, 0.50), 2),
         "p99": round(_percentile(latencies, 0.99), 2),
     }
+    figures["datafeed_read_events_per_s"] = round(statistics.median(read_rates))
     figures["server_cpu_us_per_request"] = {
         name: round(statistics.median(values)) for name, values in cpu_per_request.items() if values
     }

@@ -39,7 +39,7 @@ class Settings:
     ack_timeout_s: float = DEFAULT_ACK_TIMEOUT_S
     max_body_bytes: int = DEFAULT_MAX_BODY_BYTES
     # most events one datafeed read returns
-    read_batch_size: int = 100
+    read_batch_size: int = 500
     # JWTs the clients sign may expire at most this far ahead (real pods: about 5 minutes)
     max_jwt_lifetime_s: float = 360.0
     # datafeeds unread for this long are dropped (real pods: 30 minutes)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import sqlite3
 from pathlib import Path
@@ -174,7 +175,7 @@ def test_fault_rules_match_consume_and_persist(store: Store) -> None:
         ({"path_regex": "x", "status": 700}, "'status'"),
     ):
         with pytest.raises(ValueError, match=message):
-            registry.add(**bad)  # type: ignore[arg-type]
+            registry.add(**bad)
 
 
 def test_work_dir_from_before_retry_after_gets_the_column(tmp_path: Path) -> None:
@@ -193,3 +194,18 @@ def test_work_dir_from_before_retry_after_gets_the_column(tmp_path: Path) -> Non
         ("kept", None),
         ("limited", 3),
     ]
+
+
+def test_v2_lease_skips_events_leased_to_another_reader(store: Store) -> None:
+    feed_id = store.create_datafeed(1, 2)["feed_id"]
+    for index in range(4):
+        store.enqueue_event({"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [feed_id])
+    first = store.lease_events_v2_json(feed_id, "ackA", 2, lease_ms=60_000)
+    assert [json.loads(text)["id"] for text in first] == ["e0", "e1"]
+    # e0's lease runs out while e1's holds: the next read takes e0 and e2, leaving e1 with ackA
+    store.execute("UPDATE feed_events SET lease_until = 0 WHERE event_id = 'e0'")
+    second = store.lease_events_v2_json(feed_id, "ackB", 2, lease_ms=60_000)
+    assert [json.loads(text)["id"] for text in second] == ["e0", "e2"]
+    assert store.ack_events_v2(feed_id, "ackB") == 2
+    assert store.ack_events_v2(feed_id, "ackA") == 1  # e1 stayed under ackA
+    assert [event["id"] for event in store.lease_events_v2(feed_id, "ackC", 10, lease_ms=60_000)] == ["e3"]

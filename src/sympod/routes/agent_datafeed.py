@@ -24,9 +24,15 @@ from ..auth import current_user
 from ..errors import ApiError
 from ..httputil import field, query_int, read_json
 from ..ids import new_ack_id, now_ms
+from ..jsonfast import RawJSONResponse, encode
 from ..state import PodState, get_pod
 
 MAX_TAG_LENGTH = 100
+
+
+def _json_array(event_texts: list[str]) -> bytes:
+    """The stored events (JSON texts encoded once, at publish time) as one JSON array."""
+    return ("[" + ",".join(event_texts) + "]").encode()
 
 
 def _feed_or_400(pod: PodState, feed_id: str, user: dict[str, Any], version: int) -> dict[str, Any]:
@@ -75,10 +81,10 @@ async def v1_read(request: Request) -> Response:
     deadline = time.monotonic() + pod.settings.long_poll_s
     while True:
         waiter = pod.hub.waiter(feed_id)
-        events = pod.store.take_events_v1(feed_id, limit)
+        events = pod.store.take_events_v1_json(feed_id, limit)
         if events:
             pod.store.touch_datafeed(feed_id)
-            return JSONResponse(events)
+            return RawJSONResponse(_json_array(events))
         if pod.closing or time.monotonic() >= deadline:
             pod.store.touch_datafeed(feed_id)
             return Response(status_code=204)
@@ -130,7 +136,7 @@ async def v2_delete(request: Request) -> Response:
     return Response(status_code=204)
 
 
-async def v2_read(request: Request) -> JSONResponse:
+async def v2_read(request: Request) -> Response:
     user = await current_user(request)
     pod = get_pod(request)
     feed_id = request.path_params["feed_id"]
@@ -144,11 +150,12 @@ async def v2_read(request: Request) -> JSONResponse:
     while True:
         waiter = pod.hub.waiter(feed_id)
         new_ack = new_ack_id()
-        events = pod.store.lease_events_v2(feed_id, new_ack, pod.settings.read_batch_size, lease_ms)
+        events = pod.store.lease_events_v2_json(feed_id, new_ack, pod.settings.read_batch_size, lease_ms)
         if events or pod.closing or time.monotonic() >= deadline:
             pod.store.touch_datafeed(feed_id)
             # always 200 with an object: the legacy SDK calls .get("ackId") on the body
-            return JSONResponse({"events": events, "ackId": new_ack})
+            body = b'{"events":' + _json_array(events) + b',"ackId":' + encode(new_ack) + b"}"
+            return RawJSONResponse(body)
         await _wait_for_events(pod, feed_id, deadline, waiter)
         _feed_or_400(pod, feed_id, user, 2)
 

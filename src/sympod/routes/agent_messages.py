@@ -15,6 +15,7 @@ from starlette.routing import Route
 
 from ..domain import message_ops, messages
 from ..errors import ApiError
+from ..formfast import parse_text_fields
 from ..httputil import query_int, read_json
 from .pod_common import caller, json_object, ok, paging, sort_ascending
 
@@ -67,8 +68,10 @@ async def _message_input(
         raise ApiError(
             400, f"Expected a multipart/form-data body (got content type {content_type or 'none'!r})"
         )
+    form = parse_text_fields(await request.body(), content_type)
     try:
-        form = await request.form()
+        if form is None:  # files, or anything unusual: the general parser (reads the cached body)
+            form = await request.form()
     except HTTPException as exc:  # Starlette's wrapping of python-multipart's MultiPartException
         raise ApiError(400, f"Malformed multipart body: {exc.detail}") from None
     except (MultiPartException, ValueError) as exc:

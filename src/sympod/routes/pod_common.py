@@ -14,6 +14,7 @@ from starlette.responses import JSONResponse, Response
 from ..auth import current_user
 from ..errors import ApiError
 from ..httputil import query_int, read_json
+from ..jsonfast import FastJSONResponse
 from ..state import PodState, get_pod
 
 
@@ -51,8 +52,8 @@ async def json_object(request: Request, *, required: bool = True) -> dict[str, A
     return body if body is not None else {}
 
 
-def ok(body: Any, status: int = 200) -> JSONResponse:
-    return JSONResponse(body, status_code=status)
+def ok(body: Any, status: int = 200) -> Response:
+    return FastJSONResponse(body, status_code=status)
 
 
 def success(message: str) -> JSONResponse:

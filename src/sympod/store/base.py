@@ -28,6 +28,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from .. import jsonfast
 from .schema import ADDED_COLUMNS, SCHEMA, SCHEMA_VERSION
 
 INT64_MIN, INT64_MAX = -(2**63), 2**63 - 1
@@ -41,8 +42,8 @@ def loads(text: str | None, default: Any = None) -> Any:
 
 
 def dumps(value: Any) -> str:
-    """Encode a value for a JSON column (compact)."""
-    return json.dumps(value, separators=(",", ":"), ensure_ascii=False)
+    """Encode a value for a JSON column (compact; msgspec, see :mod:`sympod.jsonfast`)."""
+    return jsonfast.dumps(value)
 
 
 def _dict_factory(cursor: sqlite3.Cursor, row: tuple[Any, ...]) -> dict[str, Any]:

@@ -80,6 +80,10 @@ class FeedStore(StoreBase):
 
     def take_events_v1(self, feed_id: str, limit: int) -> list[dict[str, Any]]:
         """Remove and return up to ``limit`` queued events (v1 feeds have no ack)."""
+        return [json.loads(text) for text in self.take_events_v1_json(feed_id, limit)]
+
+    def take_events_v1_json(self, feed_id: str, limit: int) -> list[str]:
+        """:meth:`take_events_v1` as the stored JSON texts (a read answers them without decoding)."""
         with self.transaction():
             rows = self.query(
                 "SELECT f.seq, e.event_json FROM feed_events f JOIN events e USING (event_id) "
@@ -90,25 +94,36 @@ class FeedStore(StoreBase):
                 self.execute(
                     "DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, rows[-1]["seq"])
                 )
-        return [json.loads(row["event_json"]) for row in rows]
+        return [row["event_json"] for row in rows]
 
     def lease_events_v2(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[dict[str, Any]]:
         """Hand out up to ``limit`` events not currently leased, under ``ack_id`` until
         now + ``lease_ms``; unacked events become available again after that (redelivery)."""
+        return [json.loads(text) for text in self.lease_events_v2_json(feed_id, ack_id, limit, lease_ms)]
+
+    def lease_events_v2_json(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[str]:
+        """:meth:`lease_events_v2` as the stored JSON texts (a read answers them without decoding)."""
         now = now_ms()
         with self.transaction():
-            rows = self.query(
+            # plain tuples: no per-row dict for what may be hundreds of events
+            self._open()
+            cursor = self._conn.cursor()
+            cursor.row_factory = None
+            rows: list[tuple[int, str]] = cursor.execute(
                 "SELECT f.seq, e.event_json FROM feed_events f JOIN events e USING (event_id) "
                 "WHERE f.feed_id = ? AND (f.lease_until IS NULL OR f.lease_until <= ?) "
                 "ORDER BY f.seq LIMIT ?",
                 (feed_id, now, limit),
-            )
+            ).fetchall()
             if rows:
-                self.executemany(
-                    "UPDATE feed_events SET ack_id = ?, lease_until = ? WHERE seq = ?",
-                    [(ack_id, now + lease_ms, row["seq"]) for row in rows],
+                # The rows picked are exactly the leasable ones between the first and last seq
+                # (ordered by seq, limited): one UPDATE over that range instead of one per event.
+                self.execute(
+                    "UPDATE feed_events SET ack_id = ?, lease_until = ? WHERE feed_id = ? "
+                    "AND seq BETWEEN ? AND ? AND (lease_until IS NULL OR lease_until <= ?)",
+                    (ack_id, now + lease_ms, feed_id, rows[0][0], rows[-1][0], now),
                 )
-        return [json.loads(row["event_json"]) for row in rows]
+        return [text for _, text in rows]
 
     def ack_events_v2(self, feed_id: str, ack_id: str) -> int:
         """Drop the events delivered under ``ack_id``; returns how many (unknown ids ack nothing)."""
