@@ -54,9 +54,14 @@ def _resolver(store: Store) -> Any:
 
 
 def v4_message(
-    source: Store | PodState, row: dict[str, Any], *, stream: dict[str, Any] | None = None
+    source: Store | PodState,
+    row: dict[str, Any],
+    *,
+    stream: dict[str, Any] | None = None,
+    has_attachments: bool = True,
 ) -> dict[str, Any]:
-    """``V4Message`` of a message row (``source`` is the store or the pod holding it)."""
+    """``V4Message`` of a message row (``source`` is the store or the pod holding it);
+    ``has_attachments=False`` (a message just created without any) skips their lookup."""
     store: Store = source.store if isinstance(source, PodState) else source
     stream = stream or store.get_stream(row["stream_id"])
     sender = store.get_user(row["user_id"])
@@ -78,7 +83,7 @@ def v4_message(
     for key in ("replacing", "replacedBy", "initialTimestamp", "initialMessageId", "silent"):
         if key in extra:
             message[key] = extra[key]
-    if not suppressed:
+    if not suppressed and has_attachments:
         attachments = _attachment_infos(store, row["message_id"])
         if attachments:
             message["attachments"] = attachments
@@ -172,7 +177,7 @@ def create_message(
                 content_type=attachment.content_type,
                 is_preview=attachment.is_preview,
             )
-    message = v4_message(store, row, stream=stream)
+    message = v4_message(store, row, stream=stream, has_attachments=bool(attachments))
     payload: dict[str, Any] = {"message": message}
     if event_type == "SHAREDPOST":
         payload["sharedMessage"] = message

@@ -8,6 +8,19 @@ from typing import Any
 from ..ids import now_ms
 from .base import StoreBase, dumps
 
+_INSERTED_MESSAGE_COLUMNS = (
+    "message_id",
+    "stream_id",
+    "user_id",
+    "timestamp",
+    "message",
+    "message_ml",
+    "data",
+    "original_format",
+    "parent_message_id",
+    "extra_json",
+)
+
 
 class ConversationStore(StoreBase):
     """Streams with their members, messages and attachments."""
@@ -117,26 +130,29 @@ class ConversationStore(StoreBase):
         extra: dict[str, Any] | None = None,
     ) -> dict[str, Any]:
         timestamp = timestamp if timestamp is not None else now_ms()
+        # the row as SELECT * would read it back (one query less per message)
+        row: dict[str, Any] = {
+            "seq": None,
+            "message_id": message_id,
+            "stream_id": stream_id,
+            "user_id": user_id,
+            "timestamp": timestamp,
+            "message": message,
+            "message_ml": message_ml,
+            "data": data,
+            "original_format": original_format,
+            "parent_message_id": parent_message_id,
+            "suppressed": 0,
+            "extra_json": dumps(extra or {}),
+        }
         with self.transaction():
-            self.execute(
+            self._open()
+            row["seq"] = self._conn.execute(
                 "INSERT INTO messages(message_id, stream_id, user_id, timestamp, message, message_ml, data, "
                 "original_format, parent_message_id, extra_json) VALUES(?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    message_id,
-                    stream_id,
-                    user_id,
-                    timestamp,
-                    message,
-                    message_ml,
-                    data,
-                    original_format,
-                    parent_message_id,
-                    dumps(extra or {}),
-                ),
-            )
+                [row[column] for column in _INSERTED_MESSAGE_COLUMNS],
+            ).lastrowid
             self.execute("UPDATE streams SET last_message_at = ? WHERE stream_id = ?", (timestamp, stream_id))
-        row = self.get_message(message_id)
-        assert row is not None
         return row
 
     def get_message(self, message_id: str) -> dict[str, Any] | None:
