@@ -212,10 +212,14 @@ def test_login_follows_a_changed_user_key(pod: Emulator) -> None:
     new_private, new_public = generate_rsa_keypair()
     admin_body = {"username": "keyadmin", "bot": True, "roles": ["ADMINISTRATOR"]}
     admin = PodClient(pod).request("POST", "/_emulator/users", json_body=admin_body).json
-    updated = PodClient(pod).login("keyadmin", admin["privateKey"]).request(
-        "POST",
-        f"/pod/v2/admin/user/{user['userId']}/update",
-        json_body={"currentKey": {"key": new_public.decode()}},
+    updated = (
+        PodClient(pod)
+        .login("keyadmin", admin["privateKey"])
+        .request(
+            "POST",
+            f"/pod/v2/admin/user/{user['userId']}/update",
+            json_body={"currentKey": {"key": new_public.decode()}},
+        )
     )
     assert updated.status == 200, updated.json
     refused = _login(pod, sign_login_jwt("rotating", user["privateKey"].encode()))
