@@ -19,7 +19,8 @@ _encoder = msgspec.json.Encoder()
 
 
 def encode(value: Any) -> bytes:
-    """Compact UTF-8 JSON of ``value`` (NaN and infinities are refused, as Starlette does)."""
+    """Compact UTF-8 JSON of ``value``. Unlike ``json``, NaN and infinities become ``null``
+    (msgspec's rule): never invalid JSON on the wire."""
     try:
         return _encoder.encode(value)
     except (TypeError, OverflowError, msgspec.EncodeError):
