@@ -17,71 +17,62 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import admin, governance
-from ..domain.users import require_admin, require_user
+from ..domain.users import require_user
 from ..errors import ApiError
 from ..httputil import read_json
 from ..state import get_pod
-from .pod_common import caller, json_object, ok, paging, path_user_id, success
+from .pod_common import add_or_remove, admin_caller, json_object, ok, paging, path_user_id, success
 
 
 async def get_user(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(admin.user_detail(require_user(pod.store, path_user_id(request, "uid"))))
 
 
 async def list_users(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     skip, limit = paging(request, default_limit=100, max_limit=1000)
     return ok(admin.list_users(pod.store, skip=skip, limit=limit))
 
 
 async def create_user(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(admin.user_detail(admin.create_user(pod.store, await json_object(request))))
 
 
 async def update_user(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     updated = admin.update_user(pod.store, path_user_id(request, "uid"), await json_object(request))
     return ok(admin.user_detail(updated))
 
 
 async def find_users(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     skip, limit = paging(request, default_limit=100, max_limit=1000)
     user_filter = await json_object(request, required=False)
     return ok(admin.find_users(pod.store, user_filter, skip=skip, limit=limit))
 
 
 async def get_avatar(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     target = require_user(pod.store, path_user_id(request, "uid"))
     return ok([{"size": "original", "url": target["avatar_url"]}] if target.get("avatar_url") else [])
 
 
 async def update_avatar(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     admin.set_avatar(pod.store, path_user_id(request, "uid"), await json_object(request))
     return success("OK")
 
 
 async def get_status(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     target = require_user(pod.store, path_user_id(request, "uid"))
     return ok({"status": "ENABLED" if target["active"] else "DISABLED", **admin.suspension_of(target)})
 
 
 async def update_status(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     uid = path_user_id(request, "uid")
     body = await json_object(request)
     admin.set_status(pod.store, uid, body)
@@ -91,8 +82,7 @@ async def update_status(request: Request) -> Response:
 
 
 async def update_suspension(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     uid = path_user_id(request, "uid")
     body = await json_object(request)
     admin.set_suspension(pod.store, uid, body)
@@ -102,39 +92,32 @@ async def update_suspension(request: Request) -> Response:
 
 
 async def get_features(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     target = require_user(pod.store, path_user_id(request, "uid"))
     features = admin.user_features(target)
     return ok([{"entitlment": name, "enabled": enabled} for name, enabled in features.items()])
 
 
 async def update_features(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     admin.update_features(pod.store, path_user_id(request, "uid"), await read_json(request, expect=list))
     return success("OK")
 
 
 async def change_role(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
-    action = request.path_params["action"]
-    if action not in ("add", "remove"):
-        raise ApiError(404, f"Unknown role action '{action}'")
+    pod, _ = await admin_caller(request)
+    action = add_or_remove(request, "role")
     body = await json_object(request)
     return success(admin.change_role(pod.store, path_user_id(request, "uid"), body, add=action == "add"))
 
 
 async def features_list(request: Request) -> Response:
-    _, user = await caller(request)
-    require_admin(user)
+    await admin_caller(request)
     return ok(list(admin.FEATURES))
 
 
 async def roles_list(request: Request) -> Response:
-    _, user = await caller(request)
-    require_admin(user)
+    await admin_caller(request)
     return ok(admin.roles_list())
 
 

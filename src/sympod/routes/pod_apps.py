@@ -9,15 +9,13 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import apps
-from ..domain.users import require_admin
 from ..httputil import read_json
 from ..state import PodState
-from .pod_common import caller, json_object, ok, path_user_id, success
+from .pod_common import admin_caller, json_object, ok, path_user_id, success
 
 
 async def _admin(request: Request) -> PodState:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return pod
 
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 
 from ..auth import current_user
+from ..domain.users import require_admin
 from ..errors import ApiError
 from ..httputil import query_int, read_json
 from ..jsonfast import FastJSONResponse
@@ -22,6 +23,28 @@ async def caller(request: Request) -> tuple[PodState, dict[str, Any]]:
     """The pod and the authenticated user (401 if the tokens are missing or invalid)."""
     user = await current_user(request)
     return get_pod(request), user
+
+
+async def admin_caller(request: Request) -> tuple[PodState, dict[str, Any]]:
+    """Like :func:`caller`, then 403 unless the user holds an admin role."""
+    pod, user = await caller(request)
+    require_admin(user)
+    return pod, user
+
+
+def time_window(request: Request) -> tuple[int | None, int | None]:
+    """The optional ``since`` and ``to`` (epoch ms, >= 0) query parameters."""
+    since = query_int(request, "since", default=None, minimum=0)
+    to = query_int(request, "to", default=None, minimum=0)
+    return since, to
+
+
+def add_or_remove(request: Request, what: str) -> str:
+    """The ``action`` path parameter: ``add`` or ``remove`` (404 naming ``what`` otherwise)."""
+    action = str(request.path_params["action"])
+    if action not in ("add", "remove"):
+        raise ApiError(404, f"Unknown {what} action '{action}'")
+    return action
 
 
 def paging(request: Request, *, default_limit: int, max_limit: int) -> tuple[int, int]:

@@ -10,18 +10,28 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import governance, rooms
-from ..domain.users import is_admin, require_admin
+from ..domain.users import is_admin
 from ..errors import ApiError
 from ..httputil import query_bool
-from .pod_common import caller, json_object, no_content, ok, paging, path_user_id, success, user_id_from
+from .pod_common import (
+    add_or_remove,
+    admin_caller,
+    caller,
+    json_object,
+    no_content,
+    ok,
+    paging,
+    path_user_id,
+    success,
+    user_id_from,
+)
 
 LANGUAGES = ["en-US", "fr-FR", "de-DE", "ja-JP", "es-ES"]
 PROTOCOLS = ["http", "https", "mailto", "ftp", "tel", "symphony"]
 
 
 async def admin_room_members(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     query_bool(request, "includePastMembers", default=False)  # the emulator keeps no past members
     room = rooms.get_room_or_400(pod.store, request.path_params["room_id"])
     return ok([
@@ -31,57 +41,47 @@ async def admin_room_members(request: Request) -> Response:
 
 
 async def admin_room_membership(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
-    action = request.path_params["action"]
-    if action not in ("add", "remove"):
-        raise ApiError(404, f"Unknown admin membership action '{action}'")
+    pod, user = await admin_caller(request)
+    action = add_or_remove(request, "admin membership")
     target = user_id_from((await json_object(request)).get("id"), "id")
     room_id = request.path_params["room_id"]
     return success(rooms.change_membership(pod, user, room_id, action, target, as_admin=True))
 
 
 async def get_delegates(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(governance.delegates(pod.store, path_user_id(request, "uid")))
 
 
 async def update_delegates(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     body = await json_object(request)
     return success(governance.update_delegates(pod.store, path_user_id(request, "uid"), body))
 
 
 async def list_disclaimers(request: Request) -> Response:
-    _, user = await caller(request)
-    require_admin(user)
+    await admin_caller(request)
     return ok(governance.DISCLAIMERS)
 
 
 async def get_disclaimer(request: Request) -> Response:
-    _, user = await caller(request)
-    require_admin(user)
+    await admin_caller(request)
     return ok(governance.disclaimer(request.path_params["disclaimer_id"]))
 
 
 async def disclaimer_users(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(governance.disclaimer_users(pod.store, request.path_params["disclaimer_id"]))
 
 
 async def user_disclaimer(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     assigned = governance.user_disclaimer(pod.store, path_user_id(request, "uid"))
     return no_content() if assigned is None else ok(assigned)
 
 
 async def assign_disclaimer(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     disclaimer_id = (await json_object(request)).get("id")
     if not isinstance(disclaimer_id, str) or not disclaimer_id:
         raise ApiError(400, "Field 'id' is required: the disclaimer id")
@@ -89,8 +89,7 @@ async def assign_disclaimer(request: Request) -> Response:
 
 
 async def remove_disclaimer(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return success(governance.assign_disclaimer(pod.store, path_user_id(request, "uid"), None))
 
 
@@ -123,8 +122,7 @@ async def logout_one(request: Request) -> Response:
 
 
 async def message_details(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(governance.message_details(pod.store, await json_object(request)))
 
 

@@ -7,9 +7,8 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import message_ops, messages
-from ..domain.users import require_admin
 from ..httputil import query_int
-from .pod_common import caller, ok
+from .pod_common import admin_caller, caller, ok, time_window
 
 
 async def suppress(request: Request) -> Response:
@@ -28,22 +27,18 @@ async def allowed_types(request: Request) -> Response:
 
 
 async def receipts(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(message_ops.receipts(pod.store, request.path_params["message_id"]))
 
 
 async def relationships(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     return ok(message_ops.relationships(pod.store, request.path_params["message_id"]))
 
 
 async def message_ids(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
-    since = query_int(request, "since", default=None, minimum=0)
-    to = query_int(request, "to", default=None, minimum=0)
+    pod, _ = await admin_caller(request)
+    since, to = time_window(request)
     limit = query_int(request, "limit", default=50, minimum=1, maximum=500)
     offset = query_int(request, "offset", default=0, minimum=0)
     assert limit is not None and offset is not None

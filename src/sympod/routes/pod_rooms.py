@@ -7,10 +7,9 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import rooms
-from ..domain.users import require_admin
 from ..errors import ApiError
 from ..httputil import query_bool
-from .pod_common import caller, json_object, ok, paging, success, user_id_from
+from .pod_common import admin_caller, caller, json_object, ok, paging, success, user_id_from
 
 
 async def create_room(request: Request) -> Response:
@@ -39,8 +38,7 @@ async def set_active(request: Request) -> Response:
 
 
 async def admin_set_active(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, user = await admin_caller(request)
     if request.query_params.get("active") is None:
         raise ApiError(400, "Query parameter 'active' is required (true or false)")
     active = query_bool(request, "active", default=True)

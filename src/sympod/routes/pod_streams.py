@@ -7,9 +7,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import messages, streams
-from ..domain.users import require_admin, require_user
+from ..domain.users import require_user
 from ..httputil import query_int, read_json
-from .pod_common import caller, json_object, ok, paging, path_user_id, sort_ascending
+from .pod_common import (
+    admin_caller,
+    caller,
+    json_object,
+    ok,
+    paging,
+    path_user_id,
+    sort_ascending,
+    time_window,
+)
 
 
 async def create_im(request: Request) -> Response:
@@ -21,8 +30,7 @@ async def create_im(request: Request) -> Response:
 
 async def admin_create_im(request: Request) -> Response:
     """An IM/MIM between the given users only (the admin caller is not added)."""
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, user = await admin_caller(request)
     user_ids = streams.parse_user_id_list(await read_json(request, expect=list))
     return ok({"id": streams.create_im(pod, user, user_ids, include_caller=False)["stream_id"]})
 
@@ -53,8 +61,7 @@ async def update_im(request: Request) -> Response:
 
 async def admin_user_streams(request: Request) -> Response:
     """The streams of any user (admin): ``StreamList``."""
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     skip, limit = paging(request, default_limit=50, max_limit=1000)
     target = require_user(pod.store, path_user_id(request, "uid"))
     stream_filter = await json_object(request, required=False)
@@ -62,16 +69,14 @@ async def admin_user_streams(request: Request) -> Response:
 
 
 async def admin_list_streams(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     skip, limit = paging(request, default_limit=50, max_limit=100)
     admin_filter = await json_object(request, required=False)
     return ok(streams.admin_list_streams(pod.store, admin_filter, skip=skip, limit=limit))
 
 
 async def admin_stream_members(request: Request) -> Response:
-    pod, user = await caller(request)
-    require_admin(user)
+    pod, _ = await admin_caller(request)
     skip, limit = paging(request, default_limit=100, max_limit=1000)
     stream = streams.get_stream_or_400(pod.store, request.path_params["sid"])
     return ok(streams.admin_stream_members(pod.store, stream, skip=skip, limit=limit))
@@ -79,8 +84,7 @@ async def admin_stream_members(request: Request) -> Response:
 
 async def stream_attachments(request: Request) -> Response:
     pod, user = await caller(request)
-    since = query_int(request, "since", default=None, minimum=0)
-    to = query_int(request, "to", default=None, minimum=0)
+    since, to = time_window(request)
     limit = query_int(request, "limit", default=50, minimum=1, maximum=100)
     assert limit is not None
     ascending = sort_ascending(request, default="ASC")
