@@ -6,7 +6,9 @@ Every admin route needs an admin role (403 otherwise): bots are not admins unles
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from functools import lru_cache
+from typing import Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -21,6 +23,7 @@ from ..domain.users import require_user
 from ..errors import ApiError
 from ..httputil import read_json
 from ..state import get_pod
+from ..store import Store
 from .pod_common import add_or_remove, admin_caller, json_object, ok, paging, path_user_id, success
 
 
@@ -71,24 +74,28 @@ async def get_status(request: Request) -> Response:
     return ok({"status": "ENABLED" if target["active"] else "DISABLED", **admin.suspension_of(target)})
 
 
-async def update_status(request: Request) -> Response:
+async def _change_access(
+    request: Request,
+    apply: Callable[[Store, int, dict[str, Any]], None],
+    locks_out: Callable[[dict[str, Any]], bool],
+) -> Response:
+    """Apply an access change to the path's user; one that locks them out ends their sessions,
+    as a real pod does, so their tokens stop working at once."""
     pod, _ = await admin_caller(request)
     uid = path_user_id(request, "uid")
     body = await json_object(request)
-    admin.set_status(pod.store, uid, body)
-    if body["status"] == "DISABLED":
+    apply(pod.store, uid, body)
+    if locks_out(body):
         governance.end_sessions(pod, uid)
     return success("OK")
+
+
+async def update_status(request: Request) -> Response:
+    return await _change_access(request, admin.set_status, lambda body: body["status"] == "DISABLED")
 
 
 async def update_suspension(request: Request) -> Response:
-    pod, _ = await admin_caller(request)
-    uid = path_user_id(request, "uid")
-    body = await json_object(request)
-    admin.set_suspension(pod.store, uid, body)
-    if body["suspended"]:
-        governance.end_sessions(pod, uid)
-    return success("OK")
+    return await _change_access(request, admin.set_suspension, lambda body: bool(body["suspended"]))
 
 
 async def get_features(request: Request) -> Response:
