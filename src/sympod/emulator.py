@@ -42,6 +42,12 @@ class EmulatorError(RuntimeError):
         self.message = message
 
 
+def _with_given(body: dict[str, Any], **optional: Any) -> dict[str, Any]:
+    """``body`` plus the optional fields that are not None; the others stay absent, so the control
+    API applies its own defaults to them."""
+    return {**body, **{key: value for key, value in optional.items() if value is not None}}
+
+
 class Emulator:
     def __init__(
         self,
@@ -278,13 +284,12 @@ class Emulator:
         **extra: Any,
     ) -> dict[str, Any]:
         """Create a user; a bot without ``public_key`` gets a generated key (``privateKey`` in the result)."""
-        body: dict[str, Any] = {"username": username, "bot": bot, **extra}
-        if display_name is not None:
-            body["displayName"] = display_name
-        if email is not None:
-            body["email"] = email
-        if public_key is not None:
-            body["publicKey"] = public_key
+        body = _with_given(
+            {"username": username, "bot": bot, **extra},
+            displayName=display_name,
+            email=email,
+            publicKey=public_key,
+        )
         result: dict[str, Any] = self._call("POST", "/_emulator/users", body)
         return result
 
@@ -309,13 +314,7 @@ class Emulator:
         data: Any = None,
     ) -> dict[str, Any]:
         """Post as ``sender`` into ``stream_id``, or into the IM with ``to``; returns the V4Message."""
-        body: dict[str, Any] = {"from": sender, "message": message}
-        if stream_id is not None:
-            body["streamId"] = stream_id
-        if to is not None:
-            body["to"] = to
-        if data is not None:
-            body["data"] = data
+        body = _with_given({"from": sender, "message": message}, streamId=stream_id, to=to, data=data)
         result: dict[str, Any] = self._call("POST", "/_emulator/messages", body)
         return result
 
@@ -355,17 +354,14 @@ class Emulator:
     ) -> dict[str, Any]:
         """Add a fault rule (see docs/emulator.md); ``retry_after`` (seconds, with status 429 or
         503) is sent as the answer's ``Retry-After`` header."""
-        body: dict[str, Any] = {"path": path, "drop": drop}
-        options = (
-            ("method", method),
-            ("status", status),
-            ("delayMs", delay_ms),
-            ("times", times),
-            ("retryAfter", retry_after),
+        body = _with_given(
+            {"path": path, "drop": drop},
+            method=method,
+            status=status,
+            delayMs=delay_ms,
+            times=times,
+            retryAfter=retry_after,
         )
-        for key, value in options:
-            if value is not None:
-                body[key] = value
         result: dict[str, Any] = self._call("POST", "/_emulator/faults", body)
         return result
 
