@@ -30,23 +30,13 @@ def check(name, actual, expected):
     outcome(name, None if actual == expected else AssertionError(f"got {actual!r}, expected {expected!r}"))
 """
 
-BDK_SCRIPT = (
+# BDK's services are coroutines: a step awaits one and records its outcome.
+_BDK_STEP_HELPERS = (
     _STEP_HELPERS
     + """
 import asyncio
 from symphony.bdk.core.config.loader import BdkConfigLoader
-from symphony.bdk.core.service.connection.model.connection_status import ConnectionStatus
-from symphony.bdk.core.service.message import message_parser
-from symphony.bdk.core.service.presence.presence_service import PresenceStatus
 from symphony.bdk.core.symphony_bdk import SymphonyBdk
-from symphony.bdk.gen.agent_model.base_signal import BaseSignal
-from symphony.bdk.gen.agent_model.message_search_query import MessageSearchQuery
-from symphony.bdk.gen.pod_model.stream_filter import StreamFilter
-from symphony.bdk.gen.pod_model.stream_type import StreamType
-from symphony.bdk.gen.pod_model.user_search_query import UserSearchQuery
-from symphony.bdk.gen.pod_model.v1_im_attributes import V1IMAttributes
-from symphony.bdk.gen.pod_model.v2_room_search_criteria import V2RoomSearchCriteria
-from symphony.bdk.gen.pod_model.v3_room_attributes import V3RoomAttributes
 
 
 async def step(name, awaitable):
@@ -57,6 +47,23 @@ async def step(name, awaitable):
         return None
     outcome(name)
     return value
+"""
+)
+
+BDK_SCRIPT = (
+    _BDK_STEP_HELPERS
+    + """
+from symphony.bdk.core.service.connection.model.connection_status import ConnectionStatus
+from symphony.bdk.core.service.message import message_parser
+from symphony.bdk.core.service.presence.presence_service import PresenceStatus
+from symphony.bdk.gen.agent_model.base_signal import BaseSignal
+from symphony.bdk.gen.agent_model.message_search_query import MessageSearchQuery
+from symphony.bdk.gen.pod_model.stream_filter import StreamFilter
+from symphony.bdk.gen.pod_model.stream_type import StreamType
+from symphony.bdk.gen.pod_model.user_search_query import UserSearchQuery
+from symphony.bdk.gen.pod_model.v1_im_attributes import V1IMAttributes
+from symphony.bdk.gen.pod_model.v2_room_search_criteria import V2RoomSearchCriteria
+from symphony.bdk.gen.pod_model.v3_room_attributes import V3RoomAttributes
 
 
 async def main():
@@ -272,14 +279,11 @@ print(json.dumps(results))
 )
 
 BDK_ADMIN_SCRIPT = (
-    _STEP_HELPERS
+    _BDK_STEP_HELPERS
     + """
-import asyncio
 import uuid
-from symphony.bdk.core.config.loader import BdkConfigLoader
 from symphony.bdk.core.service.user.model.delegate_action_enum import DelegateActionEnum
 from symphony.bdk.core.service.user.model.role_id import RoleId
-from symphony.bdk.core.symphony_bdk import SymphonyBdk
 from symphony.bdk.gen.agent_model.v4_imported_message import V4ImportedMessage
 from symphony.bdk.gen.pod_model.application_detail import ApplicationDetail
 from symphony.bdk.gen.pod_model.application_info import ApplicationInfo
@@ -293,16 +297,6 @@ from symphony.bdk.gen.pod_model.v2_admin_stream_filter import V2AdminStreamFilte
 from symphony.bdk.gen.pod_model.v2_user_attributes import V2UserAttributes
 from symphony.bdk.gen.pod_model.v2_user_create import V2UserCreate
 from symphony.bdk.gen.pod_model.v3_room_attributes import V3RoomAttributes
-
-
-async def step(name, awaitable):
-    try:
-        value = await awaitable
-    except Exception as error:
-        outcome(name, error)
-        return None
-    outcome(name)
-    return value
 
 
 async def main():
