@@ -116,13 +116,18 @@ def _flag(item: dict[str, Any], name: str, index: int) -> bool:
     return value
 
 
+def _app_of_item(store: Store, item: Any, index: int) -> dict[str, Any]:
+    """The app named by body item ``index``'s ``appId``; 400 if it is missing or names no app."""
+    if not isinstance(item, dict) or not isinstance(item.get("appId"), str):
+        raise ApiError(400, f"[{index}] must be an object with a string 'appId'")
+    return _load(store, item["appId"])
+
+
 def update_pod_entitlements(store: Store, body: Any) -> list[dict[str, Any]]:
     if not isinstance(body, list):
         raise ApiError(400, "The body must be an array of PodAppEntitlement objects")
     for index, item in enumerate(body):
-        if not isinstance(item, dict) or not isinstance(item.get("appId"), str):
-            raise ApiError(400, f"[{index}] must be an object with a string 'appId'")
-        app = _load(store, item["appId"])
+        app = _app_of_item(store, item, index)
         app["_entitlement"] = {name: _flag(item, name, index) for name in ("enable", "listed", "install")}
         _save(store, app)
     return pod_entitlements(store)
@@ -150,30 +155,32 @@ def _save_overrides(store: Store, user_id: int, overrides: dict[str, Any]) -> No
     store.update_user(user_id, extra_json=dumps(extra))
 
 
+def _load_overrides(store: Store, user_id: int, body: Any, model: str) -> dict[str, Any]:
+    """The user's own per-app values, once ``body`` is known to be an array (of ``model``)."""
+    if not isinstance(body, list):
+        raise ApiError(400, f"The body must be an array of {model} objects")
+    overrides: dict[str, Any] = loads(require_user(store, user_id).get("extra_json"), {}).get("apps", {})
+    return overrides
+
+
 def set_user_entitlements(store: Store, user_id: int, body: Any) -> list[dict[str, Any]]:
     """POST: the given entitlements replace the user's own values for those apps."""
-    if not isinstance(body, list):
-        raise ApiError(400, "The body must be an array of UserAppEntitlement objects")
-    overrides = loads(require_user(store, user_id).get("extra_json"), {}).get("apps", {})
+    overrides = _load_overrides(store, user_id, body, "UserAppEntitlement")
     for index, item in enumerate(body):
-        if not isinstance(item, dict) or not isinstance(item.get("appId"), str):
-            raise ApiError(400, f"[{index}] must be an object with a string 'appId'")
-        _load(store, item["appId"])
-        overrides[item["appId"]] = {name: _flag(item, name, index) for name in ("listed", "install")}
+        _app_of_item(store, item, index)
+        app_id = item["appId"]
+        overrides[app_id] = {name: _flag(item, name, index) for name in ("listed", "install")}
     _save_overrides(store, user_id, overrides)
     return user_entitlements(store, user_id)
 
 
 def patch_user_entitlements(store: Store, user_id: int, body: Any) -> list[dict[str, Any]]:
     """PATCH: per field TRUE/FALSE set, KEEP leaves, REMOVE reverts to the pod-level value."""
-    if not isinstance(body, list):
-        raise ApiError(400, "The body must be an array of UserAppEntitlementPatch objects")
-    overrides = loads(require_user(store, user_id).get("extra_json"), {}).get("apps", {})
+    overrides = _load_overrides(store, user_id, body, "UserAppEntitlementPatch")
     for index, item in enumerate(body):
-        if not isinstance(item, dict) or not isinstance(item.get("appId"), str):
-            raise ApiError(400, f"[{index}] must be an object with a string 'appId'")
-        _load(store, item["appId"])
-        own = dict(overrides.get(item["appId"], {}))
+        _app_of_item(store, item, index)
+        app_id = item["appId"]
+        own = dict(overrides.get(app_id, {}))
         for name in ("listed", "install"):
             value = item.get(name, "KEEP")
             if value not in _PATCH_VALUES:
@@ -184,6 +191,6 @@ def patch_user_entitlements(store: Store, user_id: int, body: Any) -> list[dict[
                 own[name] = value == "TRUE"
             elif value == "REMOVE":
                 own.pop(name, None)
-        overrides[item["appId"]] = own
+        overrides[app_id] = own
     _save_overrides(store, user_id, overrides)
     return user_entitlements(store, user_id)
