@@ -173,7 +173,7 @@ def run(ctx: RunContext) -> ScenarioResult:
         f"{count:,} MESSAGESENT events queued in a v2 feed before reading; events/s from first to last "
         f"event delivered to the handler. Latency over {latency_count} messages sent 10 ms apart: reply "
         "accepted by the pod minus the message's creation timestamp (ms clock). Both bots read from the "
-        "same emulator, which serves v2 batches of at most 100 events: its read path bounds the "
+        "same emulator, which serves v2 batches of at most 500 events: its read path bounds the "
         "over-the-wire figure; the in-process ceiling rows (decode + dispatch without network) and "
         "scenarios (e)/(f) show the SDK's own cost. The in-process row runs BDK's own v2 loop dispatch "
         "(`V4Event.from_dict` + `_run_listener_tasks`, stubbed API, no activity registry) on the same "
