@@ -84,6 +84,13 @@ def query_int(
     return value
 
 
+def query_limit(request: Request, *, default: int, maximum: int) -> int:
+    """The ``limit`` query parameter: 1..``maximum``, ``default`` when absent."""
+    limit = query_int(request, "limit", default=default, minimum=1, maximum=maximum)
+    assert limit is not None  # never None: a default is given
+    return limit
+
+
 def query_bool(request: Request, name: str, *, default: bool) -> bool:
     """A boolean query parameter; accepts true/false in any case (the legacy SDK sends ``False``)."""
     raw = request.query_params.get(name)

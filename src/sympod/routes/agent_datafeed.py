@@ -22,7 +22,7 @@ from starlette.routing import Route
 
 from ..auth import current_user
 from ..errors import ApiError
-from ..httputil import field, query_int, read_json
+from ..httputil import field, query_limit, read_json
 from ..ids import new_ack_id, now_ms
 from ..jsonfast import RawJSONResponse, encode
 from ..state import PodState, get_pod
@@ -75,8 +75,7 @@ async def v1_read(request: Request) -> Response:
     user = await current_user(request)
     pod = get_pod(request)
     feed_id = request.path_params["feed_id"]
-    limit = query_int(request, "limit", default=pod.settings.read_batch_size, minimum=1, maximum=10_000)
-    assert limit is not None
+    limit = query_limit(request, default=pod.settings.read_batch_size, maximum=10_000)
     _feed_or_400(pod, feed_id, user, 1)
     deadline = time.monotonic() + pod.settings.long_poll_s
     while True:

@@ -20,7 +20,7 @@ from ..domain.messages import create_message, v4_message
 from ..domain.streams import create_im
 from ..errors import ApiError
 from ..events import v4_stream
-from ..httputil import field, query_int, read_json
+from ..httputil import field, query_limit, read_json
 from ..ids import normalize_id, to_standard_base64
 from ..state import PodState, get_pod
 from ..store import dumps, loads
@@ -199,8 +199,7 @@ async def stream_messages(request: Request) -> JSONResponse:
     stream = pod.store.get_stream(stream_id)
     if stream is None:
         raise ApiError(404, f"No stream {request.path_params['stream_id']!r}")
-    limit = query_int(request, "limit", default=1000, minimum=1, maximum=100_000)
-    assert limit is not None
+    limit = query_limit(request, default=1000, maximum=100_000)
     rows = pod.store.stream_messages(stream_id, limit=limit)
     result = [v4_message(pod.store, row, stream=stream) for row in rows]
     return JSONResponse(result)

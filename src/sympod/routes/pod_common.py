@@ -14,7 +14,7 @@ from starlette.responses import JSONResponse, Response
 from ..auth import current_user
 from ..domain.users import require_admin
 from ..errors import ApiError
-from ..httputil import query_int, read_json
+from ..httputil import query_int, query_limit, read_json
 from ..jsonfast import FastJSONResponse
 from ..state import PodState, get_pod
 
@@ -50,8 +50,8 @@ def add_or_remove(request: Request, what: str) -> str:
 def paging(request: Request, *, default_limit: int, max_limit: int) -> tuple[int, int]:
     """``skip`` (>= 0) and ``limit`` (1..max) query parameters."""
     skip = query_int(request, "skip", default=0, minimum=0)
-    limit = query_int(request, "limit", default=default_limit, minimum=1, maximum=max_limit)
-    assert skip is not None and limit is not None
+    limit = query_limit(request, default=default_limit, maximum=max_limit)
+    assert skip is not None
     return skip, limit
 
 

@@ -7,7 +7,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from ..domain import message_ops, messages
-from ..httputil import query_int
+from ..httputil import query_int, query_limit
 from .pod_common import admin_caller, caller, ok, time_window
 
 
@@ -39,9 +39,9 @@ async def relationships(request: Request) -> Response:
 async def message_ids(request: Request) -> Response:
     pod, _ = await admin_caller(request)
     since, to = time_window(request)
-    limit = query_int(request, "limit", default=50, minimum=1, maximum=500)
+    limit = query_limit(request, default=50, maximum=500)
     offset = query_int(request, "offset", default=0, minimum=0)
-    assert limit is not None and offset is not None
+    assert offset is not None
     return ok(message_ops.stream_message_ids(
         pod.store, request.path_params["sid"], since=since, to=to, limit=limit, offset=offset,
     ))  # fmt: skip

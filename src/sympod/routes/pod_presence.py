@@ -10,7 +10,7 @@ from ..domain import presence
 from ..domain.streams import parse_user_id_list
 from ..domain.users import require_user
 from ..errors import ApiError
-from ..httputil import query_bool, query_int, read_json
+from ..httputil import query_bool, query_int, query_limit, read_json
 from .pod_common import caller, json_object, ok, path_user_id, success, user_id_from
 
 
@@ -45,8 +45,7 @@ async def set_user_presence(request: Request) -> Response:
 async def all_presence(request: Request) -> Response:
     pod, _ = await caller(request)
     last_user_id = query_int(request, "lastUserId", default=None, minimum=0)
-    limit = query_int(request, "limit", default=1000, minimum=1, maximum=5000)
-    assert limit is not None
+    limit = query_limit(request, default=1000, maximum=5000)
     return ok(presence.all_presence(pod.store, last_user_id, limit))
 
 

@@ -8,7 +8,7 @@ from starlette.routing import Route
 
 from ..domain import messages, streams
 from ..domain.users import require_user
-from ..httputil import query_int, read_json
+from ..httputil import query_limit, read_json
 from .pod_common import (
     admin_caller,
     caller,
@@ -85,8 +85,7 @@ async def admin_stream_members(request: Request) -> Response:
 async def stream_attachments(request: Request) -> Response:
     pod, user = await caller(request)
     since, to = time_window(request)
-    limit = query_int(request, "limit", default=50, minimum=1, maximum=100)
-    assert limit is not None
+    limit = query_limit(request, default=50, maximum=100)
     ascending = sort_ascending(request, default="ASC")
     return ok(messages.list_stream_attachments(
         pod.store, user, request.path_params["sid"], since=since, to=to, limit=limit, ascending=ascending,

@@ -12,7 +12,7 @@ from starlette.routing import Route
 from ..domain import follows, users
 from ..domain.streams import parse_user_id_list
 from ..errors import ApiError
-from ..httputil import query_bool, query_int
+from ..httputil import query_bool, query_limit
 from .pod_common import caller, json_object, no_content, ok, paging, path_user_id, success
 
 
@@ -69,7 +69,7 @@ async def unfollow(request: Request) -> Response:
 
 
 def _cursor_params(request: Request) -> dict[str, Any]:
-    limit = query_int(request, "limit", default=100, minimum=1, maximum=1000)
+    limit = query_limit(request, default=100, maximum=1000)
     return {
         "limit": limit,
         "before": request.query_params.get("before"),
