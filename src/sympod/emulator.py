@@ -153,25 +153,18 @@ class Emulator:
                 raise RuntimeError("the emulator server thread failed to start (see the log above)")
 
     def _start_subprocess(self) -> None:
-        command = [
-            sys.executable,
-            "-m",
-            "sympod",
-            "--host",
-            self.host,
-            "--port",
-            str(self.port),
-            "--workdir",
-            str(self.workdir),
-            "--token-ttl",
-            str(self.token_ttl),
-            "--long-poll",
-            str(self.long_poll),
-            "--ack-timeout",
-            str(self.ack_timeout),
-            "--max-feeds-per-user",
-            str(self.max_feeds_per_user),
-        ]
+        options = {
+            "--host": self.host,
+            "--port": self.port,
+            "--workdir": self.workdir,
+            "--token-ttl": self.token_ttl,
+            "--long-poll": self.long_poll,
+            "--ack-timeout": self.ack_timeout,
+            "--max-feeds-per-user": self.max_feeds_per_user,
+        }
+        command = [sys.executable, "-m", "sympod"]
+        for flag, value in options.items():
+            command += [flag, str(value)]
         if self.http:
             command.append("--http")
         self._process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, bufsize=1)
