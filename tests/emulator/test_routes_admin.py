@@ -257,3 +257,32 @@ def test_governance_delegates_disclaimers_sessions_and_admin_rooms(world: World)
     assert world.bot.call("POST", "/agent/v1/util/echo", json_body={"message": "ping"}).json == {
         "message": "ping"
     }
+
+
+def test_entitlement_updates_name_the_bad_item(world: World) -> None:
+    """The pod, user-set and user-patch updates check each item's appId the same way."""
+    alice_id = world.alice_user["userId"]
+    updates = [
+        ("POST", "/pod/v1/admin/app/entitlement/list"),
+        ("POST", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list"),
+        ("PATCH", f"/pod/v1/admin/user/{alice_id}/app/entitlement/list"),
+    ]
+    for method, path in updates:
+        no_id = world.admin.call(method, path, 400, json_body=[{"listed": True}]).json["message"]
+        assert no_id == "[0] must be an object with a string 'appId'", (method, path)
+        ghost = world.admin.call(method, path, 400, json_body=[{"appId": "ghost"}]).json["message"]
+        assert ghost == "Application 'ghost' does not exist", (method, path)
+
+
+def test_unknown_add_remove_actions_are_404s_naming_the_action(world: World) -> None:
+    uid = world.alice_user["userId"]
+    # not in the spec (no such operation), so sent without the spec validation of World.call
+    role = world.admin.client.request("POST", f"/pod/v1/admin/user/{uid}/roles/grant", json_body={"id": "x"})
+    assert (role.status, role.json["message"]) == (404, "Unknown role action 'grant'")
+    room = world.admin.call("POST", "/pod/v3/room/create", json_body={"name": "Acts", "description": "d"})
+    room_id = room.json["roomSystemInfo"]["id"]
+    membership = world.admin.client.request(
+        "POST", f"/pod/v1/admin/room/{room_id}/membership/invite", json_body={"id": uid}
+    )
+    expected = (404, "Unknown admin membership action 'invite'")
+    assert (membership.status, membership.json["message"]) == expected
