@@ -7,59 +7,16 @@ cashtags, links, tables, command and args in one pass). The benchmark harness ad
 
 from __future__ import annotations
 
-import json
 import time
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from benchmarks.fixtures import TYPICAL_TEXT, typical_message
 from sym_api_client_python.messages import MessageBuilder, parse_message
 from sym_api_client_python.processors.sym_message_parser import SymMessageParser
 
 DEFAULT_ITERATIONS = 20_000
 WARM_UP = 500
-
-# The same shape as benchmarks/fixtures.py::typical_message (kept here so this file also runs
-# on its own): ~1 KB of PresentationML with a mention, a hashtag and a cashtag.
-_FALLBACK_DATA = {
-    "0": {
-        "id": [{"type": "com.symphony.user.userId", "value": "349026222344902"}],
-        "type": "com.symphony.user.mention",
-    },
-    "1": {
-        "id": [{"type": "org.symphonyoss.taxonomy.hashtag", "value": "markets"}],
-        "type": "org.symphonyoss.taxonomy",
-    },
-    "2": {
-        "id": [{"type": "org.symphonyoss.fin.security.id.ticker", "value": "AAPL"}],
-        "type": "org.symphonyoss.fin.security",
-    },
-}
-_FALLBACK_BODY = (
-    '<div data-format="PresentationML" data-version="2.0" class="wysiwyg">'
-    '<p><span class="entity" data-entity-id="0">@Reed Feldman</span> /quote '
-    '<span class="entity" data-entity-id="2">$AAPL</span> please, and the usual '
-    '<span class="entity" data-entity-id="1">#markets</span> digest.</p>'
-    "<p>Morning team, a quick summary before the open: futures are flat, the dollar is a touch "
-    "firmer and the curve steepened a little overnight. Nothing in the calendar until the claims "
-    "data at half past eight, then two auctions this afternoon.</p>"
-    "<ul><li>Equities: watch the semis after last night's guidance.</li>"
-    "<li>Rates: 10y at the top of the range; supply is the risk.</li>"
-    "<li>FX: yen weaker again, intervention talk is back.</li></ul>"
-    "<p>Ping me with questions, <b>thanks</b> &amp; have a good day.</p></div>"
-)
-TYPICAL_TEXT = (
-    "Morning team, a quick summary before the open: futures are flat, the dollar is a touch firmer & "
-    "the curve steepened a little overnight <see notes>. Nothing until the claims data at 8:30."
-)
-
-
-def typical_message() -> dict[str, Any]:
-    try:
-        from benchmarks.fixtures import typical_message as shared
-    except ImportError:
-        return {"message": _FALLBACK_BODY, "data": json.dumps(_FALLBACK_DATA)}
-    return shared()
-
 
 def _rate(work: Callable[[], object], iterations: int) -> float:
     for _ in range(min(WARM_UP, iterations)):
