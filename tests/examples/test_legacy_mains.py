@@ -57,8 +57,7 @@ def test_main_async_rings_while_waiting_replies(
 
 @pytest.mark.xfail(
     reason="known trade-off: a v2 batch is acked only after its handlers finished, so the next read waits "
-    "for the slowest handler of the batch (docs/decisions.md, datafeed ack policy; 1.x acked nothing "
-    "and lost events instead)",
+    "for the slowest handler of the batch (docs/decisions.md, datafeed ack policy)",
     strict=False,
 )
 def test_main_async_answers_others_while_one_handler_waits(
