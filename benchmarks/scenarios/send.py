@@ -61,27 +61,13 @@ def _raw(ctx: RunContext, result: ScenarioResult, stream_id: str, count: int) ->
     except (ComponentMissing, RuntimeError) as exc:
         result.mark_unavailable(SEQUENTIAL, "raw aiohttp", f"n/a: {exc}")
         return
-    result.add_figure(
-        SEQUENTIAL,
-        "raw aiohttp",
-        "msg/s",
-        [r["aiohttp_sequential_per_s"] for r in runs],
-        higher_is_better=True,
-    )
-    result.add_figure(
-        CONCURRENT,
-        "raw aiohttp",
-        "msg/s",
-        [r["aiohttp_concurrent_per_s"] for r in runs],
-        higher_is_better=True,
-    )
-    result.add_figure(
-        SEQUENTIAL,
-        "raw urllib3",
-        "msg/s",
-        [r["urllib3_sequential_per_s"] for r in runs],
-        higher_is_better=True,
-    )
+    # (metric, subject, key in raw_send.py's JSON)
+    for metric, subject, key in (
+        (SEQUENTIAL, "raw aiohttp", "aiohttp_sequential_per_s"),
+        (CONCURRENT, "raw aiohttp", "aiohttp_concurrent_per_s"),
+        (SEQUENTIAL, "raw urllib3", "urllib3_sequential_per_s"),
+    ):
+        result.add_figure(metric, subject, "msg/s", [r[key] for r in runs], higher_is_better=True)
 
 
 def _ours(ctx: RunContext, result: ScenarioResult, stream_id: str, count: int) -> None:
