@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import threading
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
@@ -60,25 +60,26 @@ class EventGate:
         self.bot_user_id: int | None = None
 
     def admit(self, events: list[V4Event], stats: DispatchStats) -> list[V4Event]:
-        admitted: list[V4Event] = []
-        own = duplicates = 0
-        for event in events:
-            if (
-                self.skip_own_events
-                and self.bot_user_id is not None
-                and event.initiator_user_id == self.bot_user_id
-            ):
-                own += 1
-                continue
-            if self.window.seen_before(event.dedup_key):
-                duplicates += 1
-                logger.debug("skipping duplicate delivery of event %s", event.dedup_key)
-                continue
-            admitted.append(event)
+        own = 0
+        candidates = events
+        bot_user_id = self.bot_user_id
+        if self.skip_own_events and bot_user_id is not None:
+            candidates = [event for event in events if event.initiator_user_id != bot_user_id]
+            own = len(events) - len(candidates)
+        admitted, duplicates = self.window.split_seen(candidates, _dedup_key)
+        for event in duplicates:
+            logger.debug("skipping duplicate delivery of event %s", event.dedup_key)
         stats.add(
-            batches=1, events_received=len(events), own_events_skipped=own, duplicates_skipped=duplicates
+            batches=1,
+            events_received=len(events),
+            own_events_skipped=own,
+            duplicates_skipped=len(duplicates),
         )
         return admitted
+
+
+def _dedup_key(event: V4Event) -> str | None:
+    return event.id or event.message_id
 
 
 def group_by_stream(events: list[V4Event]) -> list[list[V4Event]]:
@@ -87,7 +88,11 @@ def group_by_stream(events: list[V4Event]) -> list[list[V4Event]]:
     groups: dict[str, list[V4Event]] = {}
     for event in events:
         key = event.stream_id or f"user:{event.initiator_user_id}"
-        groups.setdefault(key, []).append(event)
+        group = groups.get(key)
+        if group is None:
+            groups[key] = [event]
+        else:
+            group.append(event)
     return list(groups.values())
 
 
@@ -146,23 +151,45 @@ class SyncDispatcher(_DispatcherBase):
         if not admitted:
             return
         groups = group_by_stream(admitted)
-        if len(groups) == 1 or self.max_workers == 1:
-            for group in groups:  # no thread hop when there is nothing to parallelise
+        workers = min(self.max_workers, len(groups))
+        if workers == 1:  # no thread hop when there is nothing to parallelise
+            for group in groups:
                 self._run_group(group)
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="symphony-handler")
-        futures = [self._pool.submit(self._run_group, group) for group in groups]
-        for future in futures:
-            future.result()
+        # ``workers`` drainers take whole groups (streams) from one queue, the calling thread being
+        # one of them: one pool hop per worker instead of per stream, and none at all when the
+        # caller drains every group before a pool thread wakes up (cheap handlers).
+        pending = iter(groups)
+        lock = threading.Lock()
+        futures = [self._pool.submit(self._drain, pending, lock) for _ in range(workers - 1)]
+        try:
+            self._drain(pending, lock)
+        finally:
+            for future in futures:
+                future.result()
+
+    def _drain(self, pending: Iterator[list[V4Event]], lock: threading.Lock) -> None:
+        while True:
+            with lock:
+                group = next(pending, None)
+            if group is None:
+                return
+            self._run_group(group)
 
     def _run_group(self, group: list[V4Event]) -> None:
-        for event in group:
-            try:
-                self.handler(event)
-            except Exception as exc:
-                self._report(exc, event)
-            self.stats.add(events_dispatched=1)
+        handler = self.handler
+        done = 0
+        try:
+            for event in group:
+                try:
+                    handler(event)
+                except Exception as exc:
+                    self._report(exc, event)
+                done += 1
+        finally:  # counted per group: one locked update instead of one per event
+            self.stats.add(events_dispatched=done)
 
     def close(self) -> None:
         if self._pool is not None:
@@ -195,17 +222,30 @@ class AsyncDispatcher(_DispatcherBase):
         if self._semaphore is None:  # created inside the running loop
             self._semaphore = asyncio.Semaphore(self.max_concurrency)
         groups = group_by_stream(admitted)
-        if len(groups) == 1:
-            await self._run_group(groups[0])
+        workers = min(self.max_concurrency, len(groups))
+        pending = iter(groups)
+        if workers == 1:
+            await self._drain(pending)
             return
-        await asyncio.gather(*(self._run_group(group) for group in groups))
+        # One task per worker, not per stream: each runs one handler at a time and takes whole
+        # groups from the shared queue, so a group keeps its order and at most
+        # ``max_concurrency`` handlers are in flight (each worker holds one semaphore slot for
+        # its life, which also bounds concurrent dispatch() calls together).
+        await asyncio.gather(*(self._drain(pending) for _ in range(workers)))
+
+    async def _drain(self, pending: Iterator[list[V4Event]]) -> None:
+        assert self._semaphore is not None
+        async with self._semaphore:
+            for group in pending:
+                await self._run_group(group)
 
     async def _run_group(self, group: list[V4Event]) -> None:
-        assert self._semaphore is not None
-        for event in group:
-            async with self._semaphore:
+        handler = self.handler
+        done = 0
+        try:
+            for event in group:
                 try:
-                    await self.handler(event)
+                    await handler(event)
                 except Exception as exc:
                     result = self._report(exc, event)
                     if asyncio.iscoroutine(result):
@@ -213,7 +253,9 @@ class AsyncDispatcher(_DispatcherBase):
                             await result
                         except Exception as hook_exc:
                             log_handler_error(hook_exc, event, where="error hook")
-            self.stats.add(events_dispatched=1)
+                done += 1
+        finally:  # counted per group: one locked update instead of one per event
+            self.stats.add(events_dispatched=done)
 
 
 __all__ = [

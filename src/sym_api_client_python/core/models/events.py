@@ -5,6 +5,11 @@ see docs/decisions.md). Every model is lenient: unknown fields are ignored and a
 is optional, because one surprising event must never cost the rest of the batch. The exact JSON
 the server sent stays available as ``event.raw`` (a dict, decoded on first access), which is what
 the legacy listeners receive.
+
+A read answer is decoded in one typed call (the whole batch), and each event's exact bytes are only
+cut out of the body when some event's ``raw`` is first asked for. If the typed batch decode fails
+(one event with a field of an unexpected type), the batch is decoded again event by event so only
+that event degrades.
 """
 
 from __future__ import annotations
@@ -67,6 +72,18 @@ class _Model(msgspec.Struct, rename="camel", omit_defaults=True):
     """Base of every event model: camelCase on the wire, snake_case in Python."""
 
 
+class _Record(_Model, gc=False):
+    """Base of the payload models that hold other models.
+
+    ``gc=False``: plain data records that never point back at their parents, so the cycle
+    collector has nothing to find in them. Left tracked, the ~4 of them each event allocates
+    trigger collections that cost about as much as the decode itself (msgspec only skips
+    tracking structs whose fields are all scalars, like ``V4User``). ``V4User`` and ``V4Stream``
+    stay ``_Model``s: the REST models subclass or reuse them with ``dict=True``, which msgspec
+    does not allow with ``gc=False``.
+    """
+
+
 class V4User(_Model):
     user_id: int | None = None
     first_name: str | None = None
@@ -85,7 +102,7 @@ class V4Stream(_Model):
     cross_pod: bool | None = None
 
 
-class V4Message(_Model):
+class V4Message(_Record):
     message_id: str | None = None
     timestamp: int | None = None
     message: str | None = None
@@ -102,12 +119,12 @@ class V4Message(_Model):
     sid: str | None = None
 
 
-class V4KeyValuePair(_Model):
+class V4KeyValuePair(_Record):
     key: str | None = None
     value: str | None = None
 
 
-class V4RoomProperties(_Model):
+class V4RoomProperties(_Record):
     name: str | None = None
     description: str | None = None
     creator_user: V4User | None = None
@@ -123,21 +140,21 @@ class V4RoomProperties(_Model):
     can_view_history: bool | None = None
 
 
-class V4MessageSent(_Model):
+class V4MessageSent(_Record):
     message: V4Message | None = None
 
 
-class V4SharedPost(_Model):
+class V4SharedPost(_Record):
     message: V4Message | None = None
     shared_message: V4Message | None = None
 
 
-class V4MessageSuppressed(_Model):
+class V4MessageSuppressed(_Record):
     message_id: str | None = None
     stream: V4Stream | None = None
 
 
-class V4SymphonyElementsAction(_Model):
+class V4SymphonyElementsAction(_Record):
     stream: V4Stream | None = None
     form_message_id: str | None = None
     form_id: str | None = None
@@ -145,43 +162,43 @@ class V4SymphonyElementsAction(_Model):
     form_values: dict[str, Any] | None = None
 
 
-class V4StreamEvent(_Model):
+class V4StreamEvent(_Record):
     """Payload of the events that only carry a stream (IM created, room (de|re)activated)."""
 
     stream: V4Stream | None = None
 
 
-class V4RoomCreated(_Model):
+class V4RoomCreated(_Record):
     stream: V4Stream | None = None
     room_properties: V4RoomProperties | None = None
 
 
-class V4RoomUpdated(_Model):
+class V4RoomUpdated(_Record):
     stream: V4Stream | None = None
     new_room_properties: V4RoomProperties | None = None
 
 
-class V4MembershipEvent(_Model):
+class V4MembershipEvent(_Record):
     """Payload of joined/left/promoted/demoted events."""
 
     stream: V4Stream | None = None
     affected_user: V4User | None = None
 
 
-class V4UserRequestedToJoinRoom(_Model):
+class V4UserRequestedToJoinRoom(_Record):
     stream: V4Stream | None = None
     affected_users: list[V4User] | None = None
 
 
-class V4ConnectionRequested(_Model):
+class V4ConnectionRequested(_Record):
     to_user: V4User | None = None
 
 
-class V4ConnectionAccepted(_Model):
+class V4ConnectionAccepted(_Record):
     from_user: V4User | None = None
 
 
-class V4GenericSystemEvent(_Model):
+class V4GenericSystemEvent(_Record):
     stream: V4Stream | None = None
     event_timestamp: int | None = None
     source_system: str | None = None
@@ -189,7 +206,7 @@ class V4GenericSystemEvent(_Model):
     parameters: dict[str, Any] | None = None
 
 
-class V4Payload(_Model):
+class V4Payload(_Record):
     message_sent: V4MessageSent | None = None
     shared_post: V4SharedPost | None = None
     message_suppressed: V4MessageSuppressed | None = None
@@ -209,12 +226,16 @@ class V4Payload(_Model):
     generic_system_event: V4GenericSystemEvent | None = None
 
 
-class V4Initiator(_Model):
+class V4Initiator(_Record):
     user: V4User | None = None
 
 
 class V4Event(_Model, dict=True):
-    """One real-time event. ``raw`` is the event exactly as received, as a dict."""
+    """One real-time event. ``raw`` is the event exactly as received, as a dict.
+
+    Not a ``_Record``: msgspec needs ``dict=True`` (where ``raw`` and its source are kept) to
+    come with garbage collection enabled.
+    """
 
     id: str | None = None
     message_id: str | None = None
@@ -227,11 +248,14 @@ class V4Event(_Model, dict=True):
     @property
     def raw(self) -> dict[str, Any]:
         """The event as a plain dict, exactly as the server sent it (decoded lazily, cached)."""
-        cached = self.__dict__.get("_raw_dict")
+        attrs = self.__dict__
+        cached = attrs.get("_raw_dict")
         if cached is None:
-            source = self.__dict__.get("_raw_json")
+            source = attrs.get("_raw_json")
+            if source is None and "_raw_batch" in attrs:
+                source = attrs["_raw_batch"].event_json(attrs["_raw_index"])
             cached = msgspec.json.decode(source) if source is not None else msgspec.to_builtins(self)
-            self.__dict__["_raw_dict"] = cached
+            attrs["_raw_dict"] = cached
         return cached
 
     @property
@@ -242,10 +266,11 @@ class V4Event(_Model, dict=True):
     @property
     def payload_part(self) -> Any:
         """The typed payload object of this event's type (``None`` for unknown types)."""
-        key = PAYLOAD_KEYS.get(self.type or "")
-        if key is None or self.payload is None:
+        payload = self.payload
+        attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)  # type: ignore[arg-type]  # None: not found
+        if attr is None or payload is None:
             return None
-        return getattr(self.payload, _SNAKE_PAYLOAD_ATTRS[key], None)
+        return getattr(payload, attr)
 
     @property
     def stream_id(self) -> str | None:
@@ -263,21 +288,62 @@ class V4Event(_Model, dict=True):
         return self.id or self.message_id
 
 
-_SNAKE_PAYLOAD_ATTRS: dict[str, str] = {
-    key: "".join("_" + c.lower() if c.isupper() else c for c in key) for key in PAYLOAD_KEYS.values()
-}
+def _snake(key: str) -> str:
+    return "".join("_" + c.lower() if c.isupper() else c for c in key)
+
+
+_SNAKE_PAYLOAD_ATTRS: dict[str, str] = {key: _snake(key) for key in PAYLOAD_KEYS.values()}
+# type -> V4Payload attribute, one lookup on the per-event path (stream_id, payload_part)
+_PAYLOAD_ATTRS_BY_TYPE: dict[str, str] = {kind: _snake(key) for kind, key in PAYLOAD_KEYS.items()}
+
+
+class _RawBatch:
+    """The body of one read, from which each event's exact JSON is cut on first demand.
+
+    Typed events of a batch share it (``_raw_batch`` plus their ``_raw_index`` in the JSON array),
+    so a handler that never looks at ``raw`` costs neither a copy nor a decode. Safe to use from
+    several handler threads: concurrent first uses both split the body, to the same result.
+    """
+
+    __slots__ = ("_body", "_events", "_list_of")
+
+    def __init__(self, body: bytes, list_of: Any) -> None:
+        self._body: bytes | None = body
+        self._events: list[msgspec.Raw] | None = None
+        self._list_of = list_of  # body -> the events' list of Raw (v1 array or v2 "events")
+
+    def event_json(self, index: int) -> msgspec.Raw:
+        events = self._events
+        if events is None:
+            body = self._body
+            if body is None:  # another thread finished the split between our two reads
+                events = self._events
+            else:
+                events = self._list_of(body)
+                self._events = events  # set before the body is dropped (see the branch above)
+                self._body = None
+        assert events is not None
+        return events[index]
 
 
 class _V5EventList(msgspec.Struct, rename="camel"):
-    # Events stay raw here: each is decoded on its own so one bad event cannot fail the batch,
-    # and so its exact bytes are kept for ``V4Event.raw``.
+    # The fallback shape: events kept raw, each decoded on its own so one bad event cannot fail
+    # the batch; also what a batch's exact event bytes are cut from.
     events: list[msgspec.Raw] | None = None
+    ack_id: str | None = None
+
+
+class _V5TypedRead(msgspec.Struct, rename="camel"):
+    # The fast shape: the whole batch in one typed call (about 1.5x faster than event by event).
+    events: list[V4Event | None] | None = None
     ack_id: str | None = None
 
 
 _EVENT_DECODER = msgspec.json.Decoder(V4Event)
 _V5_DECODER = msgspec.json.Decoder(_V5EventList)
 _V1_DECODER = msgspec.json.Decoder(list[msgspec.Raw])
+_V5_TYPED_DECODER = msgspec.json.Decoder(_V5TypedRead)
+_V1_TYPED_DECODER = msgspec.json.Decoder(list[V4Event | None])
 _NULL = b"null"
 
 
@@ -315,6 +381,7 @@ def _str_or_none(value: Any) -> str | None:
 
 
 def decode_events(raw_events: list[msgspec.Raw] | None) -> list[V4Event]:
+    """Events decoded one by one (the fallback of a batch whose typed decode failed)."""
     events = []
     for raw in raw_events or ():
         event = decode_event(raw)
@@ -323,10 +390,33 @@ def decode_events(raw_events: list[msgspec.Raw] | None) -> list[V4Event]:
     return events
 
 
+def _share_body(typed: list[V4Event | None] | None, batch: _RawBatch) -> list[V4Event]:
+    """The non-null events of a typed batch, each told where its exact JSON is (for ``raw``)."""
+    events = []
+    for index, event in enumerate(typed or ()):
+        if event is not None:
+            attrs = event.__dict__
+            attrs["_raw_batch"] = batch
+            attrs["_raw_index"] = index
+            events.append(event)
+    return events
+
+
+def _v5_raw_events(body: bytes) -> list[msgspec.Raw]:
+    return _V5_DECODER.decode(body).events or []
+
+
 def decode_v5_read(body: bytes) -> tuple[list[V4Event], str | None]:
     """A datafeed v2 read answer ``{"events": [...], "ackId": "..."}`` → (events, ackId)."""
     if not body.strip():
         return [], None
+    body = bytes(body)  # no copy for bytes; the events' raw JSON is cut from it later
+    try:
+        typed = _V5_TYPED_DECODER.decode(body)
+    except msgspec.MsgspecError:
+        pass  # an event with unexpected field types, or not a read answer: see below
+    else:
+        return _share_body(typed.events, _RawBatch(body, _v5_raw_events)), typed.ack_id
     try:
         batch = _V5_DECODER.decode(body)
     except msgspec.MsgspecError as exc:
@@ -338,6 +428,13 @@ def decode_v4_read(body: bytes) -> list[V4Event]:
     """A datafeed v1 read answer (a bare JSON array; empty body for 204) → events."""
     if not body.strip():
         return []
+    body = bytes(body)
+    try:
+        typed = _V1_TYPED_DECODER.decode(body)
+    except msgspec.MsgspecError:
+        pass  # as in decode_v5_read: decode event by event, or name the problem
+    else:
+        return _share_body(typed, _RawBatch(body, _V1_DECODER.decode))
     try:
         raw_events = _V1_DECODER.decode(body)
     except msgspec.MsgspecError as exc:
