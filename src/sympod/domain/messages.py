@@ -105,11 +105,8 @@ def _check_can_post(store: Store, stream: dict[str, Any], sender: dict[str, Any]
     if not stream["active"]:
         raise ApiError(403, f"Stream {stream['stream_id']} is deactivated: messages cannot be sent to it")
     if stream["stream_type"] == "ROOM" and room_attributes(stream)["readOnly"]:
-        owner = store.query_one(
-            "SELECT owner FROM stream_members WHERE stream_id = ? AND user_id = ?",
-            (stream["stream_id"], sender["user_id"]),
-        )
-        if not owner or not owner["owner"]:
+        member = store.member_row(stream["stream_id"], sender["user_id"])
+        if not member or not member["owner"]:
             raise ApiError(403, f"Room {stream['stream_id']} is read-only: only its owners can post")
 
 

@@ -133,9 +133,7 @@ def get_room_or_400(store: Store, room_id: str) -> dict[str, Any]:
 
 
 def _member_row(store: Store, room: dict[str, Any], user_id: int) -> dict[str, Any] | None:
-    return store.query_one(
-        "SELECT * FROM stream_members WHERE stream_id = ? AND user_id = ?", (room["stream_id"], user_id)
-    )
+    return store.member_row(room["stream_id"], user_id)
 
 
 def require_owner(store: Store, room: dict[str, Any], user: dict[str, Any]) -> None:
@@ -195,10 +193,7 @@ def update_room(pod: PodState, caller: dict[str, Any], room_id: str, body: dict[
     name = changes.pop("name", room.get("name"))
     description = changes.pop("description", room.get("description"))
     stored.update(changes)
-    store.execute(
-        "UPDATE streams SET name = ?, description = ?, attributes_json = ? WHERE stream_id = ?",
-        (name, description, dumps(stored), room["stream_id"]),
-    )
+    store.update_stream(room["stream_id"], name=name, description=description, attributes_json=dumps(stored))
     updated = get_room_or_400(store, room["stream_id"])
     pod.publish_event(
         "ROOMUPDATED",
@@ -221,7 +216,7 @@ def set_active(
     if not as_admin:
         require_owner(store, room, caller)
     if bool(room["active"]) != active:
-        store.execute("UPDATE streams SET active = ? WHERE stream_id = ?", (int(active), room["stream_id"]))
+        store.update_stream(room["stream_id"], active=int(active))
         room = get_room_or_400(store, room["stream_id"])
         pod.publish_event(
             "ROOMREACTIVATED" if active else "ROOMDEACTIVATED",

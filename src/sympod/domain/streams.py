@@ -134,9 +134,7 @@ def update_im(store: Store, caller: dict[str, Any], im_id: str, body: dict[str, 
         attributes["pinnedMessageId"] = message["message_id"]
     else:
         attributes.pop("pinnedMessageId", None)
-    store.execute(
-        "UPDATE streams SET attributes_json = ? WHERE stream_id = ?", (dumps(attributes), stream["stream_id"])
-    )
+    store.update_stream(stream["stream_id"], attributes_json=dumps(attributes))
     updated = store.get_stream(stream["stream_id"])
     assert updated is not None
     return im_detail(store, updated)

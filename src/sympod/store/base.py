@@ -76,6 +76,10 @@ class StoreBase:
         # block may not exist any more). Hence: write these tables through Store methods only.
         self._user_cache: dict[int, dict[str, Any]] = {}
         self._feed_cache: dict[int, list[str]] = {}
+        # Streams and their members (user id -> member row, in join order), by stream id: every
+        # message create checks both. Same rule: ConversationStore's writers keep them current.
+        self._stream_cache: dict[str, dict[str, Any]] = {}
+        self._member_cache: dict[str, dict[int, dict[str, Any]]] = {}
         if self.get_meta("schema_version") is None:
             self.set_meta("schema_version", str(SCHEMA_VERSION))
         self.commit()
@@ -151,6 +155,8 @@ class StoreBase:
     def _forget_cached(self) -> None:
         self._user_cache.clear()
         self._feed_cache.clear()
+        self._stream_cache.clear()
+        self._member_cache.clear()
 
     def query(self, sql: str, params: Sequence[Any] | dict[str, Any] = ()) -> list[dict[str, Any]]:
         self._open()

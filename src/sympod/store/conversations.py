@@ -21,6 +21,8 @@ _INSERTED_MESSAGE_COLUMNS = (
     "extra_json",
 )
 
+_UPDATABLE_STREAM_COLUMNS = frozenset({"name", "description", "active", "attributes_json", "last_message_at"})
+
 
 class ConversationStore(StoreBase):
     """Streams with their members, messages and attachments."""
@@ -41,6 +43,8 @@ class ConversationStore(StoreBase):
     ) -> dict[str, Any]:
         now = now_ms()
         owners = set(owner_ids)
+        self._stream_cache.pop(stream_id, None)
+        self._member_cache.pop(stream_id, None)
         with self.transaction():
             self.execute(
                 "INSERT INTO streams(stream_id, stream_type, name, description, creator_id, created_at, "
@@ -57,31 +61,65 @@ class ConversationStore(StoreBase):
         return created
 
     def get_stream(self, stream_id: str) -> dict[str, Any] | None:
-        return self.query_one("SELECT * FROM streams WHERE stream_id = ?", (stream_id,))
+        cached = self._stream_cache.get(stream_id)
+        if cached is not None:
+            return dict(cached)  # a copy: callers may modify what they get
+        row = self.query_one("SELECT * FROM streams WHERE stream_id = ?", (stream_id,))
+        if row is not None:
+            self._stream_cache[stream_id] = dict(row)
+        return row
 
     def get_stream_by_im_key(self, im_key: str) -> dict[str, Any] | None:
         return self.query_one("SELECT * FROM streams WHERE im_key = ?", (im_key,))
 
+    def update_stream(self, stream_id: str, **columns: Any) -> bool:
+        """Set columns of a stream row (``attributes_json`` as text); False if no such stream.
+
+        The one way to change a stream: it keeps the stream cache current."""
+        unknown = set(columns) - _UPDATABLE_STREAM_COLUMNS
+        if unknown:
+            raise ValueError(f"cannot update stream columns: {sorted(unknown)}")
+        if not columns:
+            return False
+        assignments = ", ".join(f"{name} = ?" for name in columns)
+        self._stream_cache.pop(stream_id, None)
+        return (
+            self.execute(
+                f"UPDATE streams SET {assignments} WHERE stream_id = ?", (*columns.values(), stream_id)
+            )
+            > 0
+        )
+
+    def _members(self, stream_id: str) -> dict[int, dict[str, Any]]:
+        """The cached member rows of a stream by user id, in join order (never modify them)."""
+        members = self._member_cache.get(stream_id)
+        if members is None:
+            rows = self.query(
+                "SELECT * FROM stream_members WHERE stream_id = ? ORDER BY joined_at, user_id", (stream_id,)
+            )
+            members = {row["user_id"]: row for row in rows}
+            if members:  # empty (an unknown id, a room everyone left) is not worth an entry
+                self._member_cache[stream_id] = members
+        return members
+
     def stream_members(self, stream_id: str) -> list[dict[str, Any]]:
         """Member rows (stream_id, user_id, owner, joined_at) in join order."""
-        return self.query(
-            "SELECT * FROM stream_members WHERE stream_id = ? ORDER BY joined_at, user_id", (stream_id,)
-        )
+        return [dict(row) for row in self._members(stream_id).values()]
 
     def stream_member_ids(self, stream_id: str) -> list[int]:
-        return [row["user_id"] for row in self.stream_members(stream_id)]
+        return list(self._members(stream_id))
+
+    def member_row(self, stream_id: str, user_id: int) -> dict[str, Any] | None:
+        """The member row of ``user_id`` in the stream (with its ``owner`` flag), None if not a member."""
+        row = self._members(stream_id).get(user_id)
+        return None if row is None else dict(row)
 
     def is_member(self, stream_id: str, user_id: int) -> bool:
-        return (
-            self.query_one(
-                "SELECT 1 AS found FROM stream_members WHERE stream_id = ? AND user_id = ?",
-                (stream_id, user_id),
-            )
-            is not None
-        )
+        return user_id in self._members(stream_id)
 
     def add_member(self, stream_id: str, user_id: int, *, owner: bool = False) -> bool:
         """Add a member; returns False if it already was one."""
+        self._member_cache.pop(stream_id, None)
         return (
             self.execute(
                 "INSERT OR IGNORE INTO stream_members(stream_id, user_id, owner, joined_at) "
@@ -92,6 +130,7 @@ class ConversationStore(StoreBase):
         )
 
     def remove_member(self, stream_id: str, user_id: int) -> bool:
+        self._member_cache.pop(stream_id, None)
         return (
             self.execute(
                 "DELETE FROM stream_members WHERE stream_id = ? AND user_id = ?", (stream_id, user_id)
@@ -100,6 +139,7 @@ class ConversationStore(StoreBase):
         )
 
     def set_owner(self, stream_id: str, user_id: int, owner: bool) -> bool:
+        self._member_cache.pop(stream_id, None)
         return (
             self.execute(
                 "UPDATE stream_members SET owner = ? WHERE stream_id = ? AND user_id = ?",
@@ -153,6 +193,9 @@ class ConversationStore(StoreBase):
                 [row[column] for column in _INSERTED_MESSAGE_COLUMNS],
             ).lastrowid
             self.execute("UPDATE streams SET last_message_at = ? WHERE stream_id = ?", (timestamp, stream_id))
+        cached = self._stream_cache.get(stream_id)
+        if cached is not None:  # kept current rather than dropped: the next message needs it again
+            cached["last_message_at"] = timestamp
         return row
 
     def get_message(self, message_id: str) -> dict[str, Any] | None:
