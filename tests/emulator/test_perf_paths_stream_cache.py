@@ -99,6 +99,12 @@ def test_room_and_im_updates_are_seen_by_the_next_read(world: World) -> None:
 
 
 # ------------------------------------------------------------------------------------------ store level
+def _stream(store: Store, stream_id: str) -> dict[str, Any]:
+    stream = store.get_stream(stream_id)
+    assert stream is not None
+    return stream
+
+
 @pytest.fixture
 def store_pod(tmp_path: Path) -> Any:
     pod = open_pod(Settings(workdir=tmp_path), tls=False).pod
@@ -112,7 +118,7 @@ def test_last_message_time_is_kept_current_in_the_cache_and_the_database(store_p
     im = create_im(store_pod, alice, [store_pod.bot_user_id])
     first = create_message(store_pod, alice["user_id"], im["stream_id"], "one")
     second = create_message(store_pod, alice["user_id"], im["stream_id"], "two")
-    assert store.get_stream(im["stream_id"])["last_message_at"] == second["timestamp"] >= first["timestamp"]
+    assert _stream(store, im["stream_id"])["last_message_at"] == second["timestamp"] >= first["timestamp"]
     row = store.query_one("SELECT last_message_at FROM streams WHERE stream_id = ?", (im["stream_id"],))
     assert row == {"last_message_at": second["timestamp"]}
 
@@ -125,10 +131,10 @@ def test_a_rolled_back_block_leaves_no_cached_change(store_pod: Any) -> None:
     with pytest.raises(RuntimeError), store.transaction():
         store.add_member(sid, bob["user_id"])
         store.update_stream(sid, active=0)
-        assert store.is_member(sid, bob["user_id"]) and not store.get_stream(sid)["active"]
+        assert store.is_member(sid, bob["user_id"]) and not _stream(store, sid)["active"]
         raise RuntimeError("roll back")
     assert not store.is_member(sid, bob["user_id"])
-    assert store.get_stream(sid)["active"] == 1
+    assert _stream(store, sid)["active"] == 1
     with pytest.raises(ApiError) as refused:
         create_message(store_pod, bob["user_id"], sid, "hi")
     assert refused.value.status == 403
@@ -138,13 +144,13 @@ def test_cached_rows_are_handed_out_as_copies(store_pod: Any) -> None:
     store: Store = store_pod.store
     alice = store.create_user("alice")
     sid = create_im(store_pod, alice, [store_pod.bot_user_id])["stream_id"]
-    store.get_stream(sid)["active"] = 0
+    _stream(store, sid)["active"] = 0
     store.stream_members(sid)[0]["owner"] = 1
     member = store.member_row(sid, alice["user_id"])
     assert member is not None
     member["owner"] = 1
     store.stream_member_ids(sid).clear()
-    assert store.get_stream(sid)["active"] == 1
+    assert _stream(store, sid)["active"] == 1
     assert [row["owner"] for row in store.stream_members(sid)] == [0, 0]
     assert sorted(store.stream_member_ids(sid)) == sorted([alice["user_id"], store_pod.bot_user_id])
 
