@@ -18,7 +18,7 @@ from sympod.ids import (
     normalize_id,
     to_standard_base64,
 )
-from sympod.store import Store
+from sympod.store import Store, feeds
 
 
 @pytest.fixture
@@ -200,12 +200,57 @@ def test_v2_lease_skips_events_leased_to_another_reader(store: Store) -> None:
     feed_id = store.create_datafeed(1, 2)["feed_id"]
     for index in range(4):
         store.enqueue_event({"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [feed_id])
-    first = store.lease_events_v2_json(feed_id, "ackA", 2, lease_ms=60_000)
-    assert [json.loads(text)["id"] for text in first] == ["e0", "e1"]
-    # e0's lease runs out while e1's holds: the next read takes e0 and e2, leaving e1 with ackA
-    store.execute("UPDATE feed_events SET lease_until = 0 WHERE event_id = 'e0'")
+    expiring = store.lease_events_v2_json(feed_id, "ack0", 1, lease_ms=60_000)
+    holding = store.lease_events_v2_json(feed_id, "ackA", 1, lease_ms=60_000)
+    assert [json.loads(text)["id"] for text in expiring + holding] == ["e0", "e1"]
+    store._feed_queues[feed_id].leases["ack0"].until = 0
+    # e0's lease ran out while e1's holds: the next read takes e0 and e2, leaving e1 with ackA
     second = store.lease_events_v2_json(feed_id, "ackB", 2, lease_ms=60_000)
     assert [json.loads(text)["id"] for text in second] == ["e0", "e2"]
+    assert store.ack_events_v2(feed_id, "ack0") == 0  # its events were handed out again
     assert store.ack_events_v2(feed_id, "ackB") == 2
     assert store.ack_events_v2(feed_id, "ackA") == 1  # e1 stayed under ackA
     assert [event["id"] for event in store.lease_events_v2(feed_id, "ackC", 10, lease_ms=60_000)] == ["e3"]
+
+
+def test_feed_queue_loads_in_windows_and_keeps_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feeds, "QUEUE_WINDOW", 3)
+    store = Store(tmp_path / "pod.db")
+    feed_id = store.create_datafeed(1, 2)["feed_id"]
+    for index in range(5):
+        store.enqueue_event({"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [feed_id])
+    first = store.lease_events_v2(feed_id, "a", 2, lease_ms=60_000)  # loads e0..e2
+    for index in range(5, 8):  # queued while the loaded window does not reach the end of the feed
+        store.enqueue_event({"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [feed_id])
+    rest = store.lease_events_v2(feed_id, "b", 100, lease_ms=60_000)
+    assert [event["id"] for event in first + rest] == [f"e{index}" for index in range(8)]
+    assert store.ack_events_v2(feed_id, "a") == 2 and store.ack_events_v2(feed_id, "b") == 6
+    assert store.queued_event_count(feed_id) == 0
+
+
+def test_unacked_events_survive_a_restart_and_are_redelivered(tmp_path: Path) -> None:
+    store = Store(tmp_path / "pod.db")
+    v2 = store.create_datafeed(1, 2)["feed_id"]
+    v1 = store.create_datafeed(1, 1)["feed_id"]
+    for index in range(3):
+        store.enqueue_event({"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [v2, v1])
+    store.lease_events_v2(v2, "leased", 10, lease_ms=60_000)  # handed out, never acked
+    assert [event["id"] for event in store.take_events_v1(v1, 1)] == ["e0"]
+    store.close()
+    reopened = Store(tmp_path / "pod.db")  # leases are not persisted: the events come back at once
+    assert [event["id"] for event in reopened.lease_events_v2(v2, "again", 10, 60_000)] == ["e0", "e1", "e2"]
+    assert reopened.ack_events_v2(v2, "leased") == 0
+    assert [event["id"] for event in reopened.take_events_v1(v1, 10)] == ["e1", "e2"]
+    assert reopened.take_events_v1(v1, 10) == []
+
+
+def test_reset_and_feed_deletion_drop_queued_events(store: Store) -> None:
+    feed_id = store.create_datafeed(1, 2)["feed_id"]
+    store.enqueue_event({"id": "e0", "type": "MESSAGESENT", "timestamp": 0}, 1, [feed_id])
+    store.lease_events_v2(feed_id, "a", 10, lease_ms=0)
+    store.reset(keep_user_ids=[])
+    assert store.lease_events_v2(feed_id, "b", 10, lease_ms=0) == []
+    again = store.create_datafeed(1, 2)["feed_id"]
+    store.enqueue_event({"id": "e1", "type": "MESSAGESENT", "timestamp": 1}, 1, [again])
+    assert store.delete_datafeed(again)
+    assert store.lease_events_v2(again, "c", 10, lease_ms=0) == []

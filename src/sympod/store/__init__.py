@@ -37,6 +37,7 @@ class Store(PeopleStore, ConversationStore, FeedStore):
         keep = list(keep_user_ids)
         marks = ",".join("?" for _ in keep) or "NULL"
         self._forget_cached()
+        self._feed_queues.clear()
         with self.transaction():
             for table in RESET_TABLES:
                 self.execute(f"DELETE FROM {table}")

@@ -3,15 +3,65 @@
 from __future__ import annotations
 
 import json
+from collections import deque
 from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from ..ids import new_feed_id, now_ms
 from .base import INT64_MAX, INT64_MIN, StoreBase, dumps
 
+# most queued events of one feed held in memory at once (about 1 KB each; more are loaded from
+# the table as reads drain it): a live feed never reaches it, a large backlog is paged
+QUEUE_WINDOW = 20_000
+
+
+@dataclass
+class Lease:
+    """Events handed to one v2 read, until they are acked or ``until`` (epoch ms) passes."""
+
+    until: int
+    items: list[tuple[int, str]]  # (feed_events.seq, event JSON)
+
+
+@dataclass
+class FeedQueue:
+    """One feed's queued events in memory: ``ready`` to hand out (in seq order), ``leases`` by ackId.
+
+    ``ready`` mirrors the feed's rows with ``seq <= loaded_upto`` that are not leased; when
+    ``complete`` it mirrors every row, and new events are appended as they are queued.
+    """
+
+    ready: deque[tuple[int, str]] = field(default_factory=deque)
+    leases: dict[str, Lease] = field(default_factory=dict)
+    loaded_upto: int = 0
+    complete: bool = False
+
+    def reclaim_expired(self, now: int) -> None:
+        """Put the events of leases that ran out back in line, in feed order (redelivery)."""
+        expired = [ack_id for ack_id, lease in self.leases.items() if lease.until <= now]
+        if expired:
+            returned = [item for ack_id in expired for item in self.leases.pop(ack_id).items]
+            self.ready = deque(sorted([*returned, *self.ready]))
+
+    def holds_nothing_before(self, seq: int) -> bool:
+        """Whether every event this queue still holds (ready or leased) comes after ``seq``.
+        Each lease's items and ``ready`` are in seq order, so their first items tell."""
+        if self.ready and self.ready[0][0] < seq:
+            return False
+        return all(lease.items[0][0] > seq for lease in self.leases.values())
+
+    def next_expiry(self) -> int | None:
+        return min((lease.until for lease in self.leases.values()), default=None)
+
 
 class FeedStore(StoreBase):
     """Datafeeds and their event queues (v1: take; v2: lease, ack, redeliver), fault rules."""
+
+    def __init__(self, path: str | Path, *, group_commit: bool = False) -> None:
+        self._feed_queues: dict[str, FeedQueue] = {}
+        super().__init__(path, group_commit=group_commit)
 
     # ------------------------------------------------------------------ datafeeds and events
     def create_datafeed(self, user_id: int, version: int, *, tag: str | None = None) -> dict[str, Any]:
@@ -21,6 +71,7 @@ class FeedStore(StoreBase):
             "INSERT INTO datafeeds(feed_id, version, user_id, tag, created_at) VALUES(?, ?, ?, ?, ?)",
             (feed_id, version, user_id, tag, now_ms()),
         )
+        self._feed_queues[feed_id] = FeedQueue(complete=True)  # a new feed holds nothing yet
         row = self.get_datafeed(feed_id)
         assert row is not None
         return row
@@ -43,6 +94,7 @@ class FeedStore(StoreBase):
 
     def delete_datafeed(self, feed_id: str) -> bool:
         self._feed_cache.clear()
+        self._feed_queues.pop(feed_id, None)
         with self.transaction():
             self.execute("DELETE FROM feed_events WHERE feed_id = ?", (feed_id,))
             return self.execute("DELETE FROM datafeeds WHERE feed_id = ?", (feed_id,)) > 0
@@ -67,16 +119,28 @@ class FeedStore(StoreBase):
 
     def enqueue_event(self, event: dict[str, Any], initiator_id: int | None, feed_ids: Sequence[str]) -> None:
         """Store a V4Event and queue it on each feed, atomically."""
+        text = dumps(event)
+        queued: list[tuple[str, int]] = []
         with self.transaction():
             self.execute(
                 "INSERT INTO events(event_id, type, timestamp, initiator_id, event_json) "
                 "VALUES(?, ?, ?, ?, ?)",
-                (event["id"], event["type"], event["timestamp"], initiator_id, dumps(event)),
+                (event["id"], event["type"], event["timestamp"], initiator_id, text),
             )
-            self.executemany(
-                "INSERT INTO feed_events(feed_id, event_id) VALUES(?, ?)",
-                [(feed_id, event["id"]) for feed_id in feed_ids],
-            )
+            for feed_id in feed_ids:
+                cursor = self._conn.execute(
+                    "INSERT INTO feed_events(feed_id, event_id) VALUES(?, ?)", (feed_id, event["id"])
+                )
+                queued.append((feed_id, int(cursor.lastrowid or 0)))
+        for feed_id, seq in queued:  # only once the rows exist: a failed insert queues nothing
+            queue = self._feed_queues.get(feed_id)
+            if queue is None or not queue.complete:
+                continue  # loaded from the table when reads get that far
+            if len(queue.ready) >= QUEUE_WINDOW:
+                queue.complete = False  # a feed nobody drains: stop holding its backlog in memory
+            else:
+                queue.ready.append((seq, text))
+                queue.loaded_upto = seq
 
     def take_events_v1(self, feed_id: str, limit: int) -> list[dict[str, Any]]:
         """Remove and return up to ``limit`` queued events (v1 feeds have no ack)."""
@@ -84,17 +148,12 @@ class FeedStore(StoreBase):
 
     def take_events_v1_json(self, feed_id: str, limit: int) -> list[str]:
         """:meth:`take_events_v1` as the stored JSON texts (a read answers them without decoding)."""
-        with self.transaction():
-            rows = self.query(
-                "SELECT f.seq, e.event_json FROM feed_events f JOIN events e USING (event_id) "
-                "WHERE f.feed_id = ? ORDER BY f.seq LIMIT ?",
-                (feed_id, limit),
-            )
-            if rows:
-                self.execute(
-                    "DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, rows[-1]["seq"])
-                )
-        return [row["event_json"] for row in rows]
+        queue = self._feed_queue(feed_id)
+        items = self._take_ready(queue, feed_id, limit)
+        if items:
+            # v1 feeds lease nothing: what was taken is exactly the feed's oldest rows
+            self.execute("DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, items[-1][0]))
+        return [text for _, text in items]
 
     def lease_events_v2(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[dict[str, Any]]:
         """Hand out up to ``limit`` events not currently leased, under ``ack_id`` until
@@ -104,41 +163,69 @@ class FeedStore(StoreBase):
     def lease_events_v2_json(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[str]:
         """:meth:`lease_events_v2` as the stored JSON texts (a read answers them without decoding)."""
         now = now_ms()
-        with self.transaction():
-            # plain tuples: no per-row dict for what may be hundreds of events
-            self._open()
-            cursor = self._conn.cursor()
-            cursor.row_factory = None
-            rows: list[tuple[int, str]] = cursor.execute(
-                "SELECT f.seq, e.event_json FROM feed_events f JOIN events e USING (event_id) "
-                "WHERE f.feed_id = ? AND (f.lease_until IS NULL OR f.lease_until <= ?) "
-                "ORDER BY f.seq LIMIT ?",
-                (feed_id, now, limit),
-            ).fetchall()
-            if rows:
-                # The rows picked are exactly the leasable ones between the first and last seq
-                # (ordered by seq, limited): one UPDATE over that range instead of one per event.
-                self.execute(
-                    "UPDATE feed_events SET ack_id = ?, lease_until = ? WHERE feed_id = ? "
-                    "AND seq BETWEEN ? AND ? AND (lease_until IS NULL OR lease_until <= ?)",
-                    (ack_id, now + lease_ms, feed_id, rows[0][0], rows[-1][0], now),
-                )
-        return [text for _, text in rows]
+        queue = self._feed_queue(feed_id)
+        queue.reclaim_expired(now)
+        items = self._take_ready(queue, feed_id, limit)
+        if items:
+            queue.leases[ack_id] = Lease(now + lease_ms, items)
+        return [text for _, text in items]
 
     def ack_events_v2(self, feed_id: str, ack_id: str) -> int:
-        """Drop the events delivered under ``ack_id``; returns how many (unknown ids ack nothing)."""
-        if not ack_id:
+        """Drop the events delivered under ``ack_id``; returns how many (unknown ids ack nothing,
+        nor does an ``ack_id`` whose events were already handed out again after their lease ran out)."""
+        queue = self._feed_queues.get(feed_id)
+        lease = queue.leases.pop(ack_id, None) if queue is not None and ack_id else None
+        if lease is None:
             return 0
-        return self.execute("DELETE FROM feed_events WHERE feed_id = ? AND ack_id = ?", (feed_id, ack_id))
+        last = lease.items[-1][0]
+        if queue.holds_nothing_before(last):
+            # the usual case (one reader, in order): the feed's rows up to ``last`` are exactly this
+            # batch, and one range DELETE costs a third of deleting them one by one
+            self.execute("DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, last))
+        else:
+            self.executemany("DELETE FROM feed_events WHERE seq = ?", [(seq,) for seq, _ in lease.items])
+        return len(lease.items)
 
     def next_lease_expiry(self, feed_id: str) -> int | None:
         """When the earliest leased event of a feed becomes redeliverable (epoch ms), if any."""
-        row = self.query_one(
-            "SELECT MIN(lease_until) AS soonest FROM feed_events "
-            "WHERE feed_id = ? AND lease_until IS NOT NULL",
-            (feed_id,),
-        )
-        return None if row is None else row["soonest"]
+        queue = self._feed_queues.get(feed_id)
+        return None if queue is None else queue.next_expiry()
+
+    # The queue of a feed lives in memory, loaded from SQLite on first use in windows of
+    # QUEUE_WINDOW rows: a read then costs no SELECT and no per-event UPDATE, only the DELETE of
+    # what its ack confirms. Leases are memory-only: after a restart every unacked event is
+    # redeliverable at once (at-least-once delivery, which the SDKs dedupe).
+    def _feed_queue(self, feed_id: str) -> FeedQueue:
+        queue = self._feed_queues.get(feed_id)
+        if queue is None:
+            queue = self._feed_queues[feed_id] = FeedQueue()
+            self._load_window(queue, feed_id)
+        return queue
+
+    def _load_window(self, queue: FeedQueue, feed_id: str) -> None:
+        self._open()
+        cursor = self._conn.cursor()
+        cursor.row_factory = None  # plain tuples: no per-row dict for thousands of events
+        rows: list[tuple[int, str]] = cursor.execute(
+            "SELECT f.seq, e.event_json FROM feed_events f JOIN events e USING (event_id) "
+            "WHERE f.feed_id = ? AND f.seq > ? ORDER BY f.seq LIMIT ?",
+            (feed_id, queue.loaded_upto, QUEUE_WINDOW),
+        ).fetchall()
+        queue.ready.extend(rows)
+        if rows:
+            queue.loaded_upto = rows[-1][0]
+        queue.complete = len(rows) < QUEUE_WINDOW
+
+    def _take_ready(self, queue: FeedQueue, feed_id: str, limit: int) -> list[tuple[int, str]]:
+        items: list[tuple[int, str]] = []
+        while len(items) < limit:
+            if not queue.ready:
+                if queue.complete:
+                    break
+                self._load_window(queue, feed_id)
+                continue
+            items.append(queue.ready.popleft())
+        return items
 
     def queued_event_count(self, feed_id: str) -> int:
         row = self.query_one("SELECT COUNT(*) AS n FROM feed_events WHERE feed_id = ?", (feed_id,))

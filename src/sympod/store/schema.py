@@ -107,11 +107,12 @@ CREATE TABLE IF NOT EXISTS feed_events (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     feed_id TEXT NOT NULL,
     event_id TEXT NOT NULL,
-    ack_id TEXT,                                   -- v2: the ackId of the read that delivered it
-    lease_until INTEGER                            -- v2: redelivered after this (epoch ms) unless acked
+    ack_id TEXT,                                   -- unused since leases live in memory (FeedQueue)
+    lease_until INTEGER                            -- unused since leases live in memory (FeedQueue)
 );
 CREATE INDEX IF NOT EXISTS feed_events_feed ON feed_events(feed_id, seq);
-CREATE INDEX IF NOT EXISTS feed_events_ack ON feed_events(ack_id);
+-- leases (ackId, expiry) are kept in memory, not here: an index on ack_id only slowed every write
+DROP INDEX IF EXISTS feed_events_ack;
 CREATE TABLE IF NOT EXISTS connections (
     user_id INTEGER NOT NULL,                      -- the requester
     other_user_id INTEGER NOT NULL,                -- the requested user
