@@ -174,7 +174,9 @@ class FeedStore(StoreBase):
         """Drop the events delivered under ``ack_id``; returns how many (unknown ids ack nothing,
         nor does an ``ack_id`` whose events were already handed out again after their lease ran out)."""
         queue = self._feed_queues.get(feed_id)
-        lease = queue.leases.pop(ack_id, None) if queue is not None and ack_id else None
+        if queue is None or not ack_id:
+            return 0
+        lease = queue.leases.pop(ack_id, None)
         if lease is None:
             return 0
         last = lease.items[-1][0]
