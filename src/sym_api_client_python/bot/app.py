@@ -111,27 +111,33 @@ class Bot(BotBase):
     def _handle_event(self, event: V4Event) -> None:
         self._sync_identity()
         ctx = SyncContext(self, event)
-        middlewares = list(self.registry.middlewares)
-
-        def call(index: int) -> Any:
-            if index < len(middlewares):
-                return middlewares[index](ctx, lambda: call(index + 1))
-            return self._run_handlers(ctx)
-
+        middlewares = self.registry.middlewares
         try:
+            if not middlewares:  # no chain to build: straight to the handlers
+                self._run_handlers(ctx)
+                return
+            chain = list(middlewares)
+
+            def call(index: int) -> Any:
+                if index < len(chain):
+                    return chain[index](ctx, lambda: call(index + 1))
+                return self._run_handlers(ctx)
+
             call(0)
         except Exception as exc:
             self._failed(ctx, exc)
 
     def _run_handlers(self, ctx: SyncContext) -> None:
-        selection: Selection = self.registry.select(ctx, self.bot_names)
+        registry = self.registry
+        # bot names only matter to commands (a leading @mention of the bot is stripped)
+        selection: Selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
         if selection.usage_error is not None:
             ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
             return
         for handler, values in selection.handlers:
             ctx.args = values
             try:
-                handler.callback(ctx, **handler.kwargs_for(values))
+                handler.callback(ctx, **(handler.kwargs_for(values) if values else {}))
             except Exception as exc:
                 self._failed(ctx, exc, handler)
 
@@ -236,27 +242,33 @@ class AsyncBot(BotBase):
         if not self.session_info and self._runner is not None and self._runner.machine.session_info:
             self.session_info = self._runner.machine.session_info
         ctx = AsyncContext(self, event)
-        middlewares = list(self.registry.middlewares)
-
-        async def call(index: int) -> Any:
-            if index < len(middlewares):
-                result = middlewares[index](ctx, lambda: call(index + 1))
-                return await result if inspect.isawaitable(result) else result
-            return await self._run_handlers(ctx)
-
+        middlewares = self.registry.middlewares
         try:
+            if not middlewares:  # no chain to build: straight to the handlers
+                await self._run_handlers(ctx)
+                return
+            chain = list(middlewares)
+
+            async def call(index: int) -> Any:
+                if index < len(chain):
+                    result = chain[index](ctx, lambda: call(index + 1))
+                    return await result if inspect.isawaitable(result) else result
+                return await self._run_handlers(ctx)
+
             await call(0)
         except Exception as exc:
             await self._failed(ctx, exc)
 
     async def _run_handlers(self, ctx: AsyncContext) -> None:
-        selection = self.registry.select(ctx, self.bot_names)
+        registry = self.registry
+        # bot names only matter to commands (a leading @mention of the bot is stripped)
+        selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
         if selection.usage_error is not None:
             await ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
             return
         for handler, values in selection.handlers:
             ctx.args = values
-            kwargs = handler.kwargs_for(values)
+            kwargs = handler.kwargs_for(values) if values else {}
             try:
                 if handler.is_async:
                     await handler.callback(ctx, **kwargs)

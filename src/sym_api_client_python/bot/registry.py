@@ -81,40 +81,78 @@ class Selection:
     usage_error: CommandUsageError | None = None
 
 
+class _Index:
+    """The handlers sorted by what selects them, built once per registration change instead of
+    scanning every handler for every event (the registry's per-event cost with a no-op handler)."""
+
+    def __init__(self, handlers: list[Handler]) -> None:
+        self.source = handlers
+        self.count = len(handlers)
+        self.events = [h for h in handlers if h.kind == "event"]
+        self.commands = [h for h in handlers if h.kind == "command"]
+        self.messages = [h for h in handlers if h.kind in ("message", "mention")]
+        self.has_mention = any(h.kind == "mention" for h in handlers)
+        self.forms = [h for h in handlers if h.kind == "form"]
+        self._by_type: dict[str, list[Handler]] = {}
+
+    def event_handlers(self, event_type: str) -> list[Handler]:
+        """The ``on_event`` handlers of this type or ``"*"``, in registration order."""
+        found = self._by_type.get(event_type)
+        if found is None:
+            found = [h for h in self.events if h.event_type in (event_type, "*")]
+            self._by_type[event_type] = found
+        return found
+
+
 class HandlerRegistry:
     def __init__(self) -> None:
         self.handlers: list[Handler] = []
         self.middlewares: list[Callback] = []
         self.error_hooks: list[Callback] = []
+        self._index: _Index | None = None
 
     def add(self, handler: Handler) -> Handler:
         self.handlers.append(handler)
         return handler
 
+    def _current(self) -> _Index:
+        # Rebuilt when ``handlers`` was replaced or grew/shrank (add() or a direct append).
+        index = self._index
+        handlers = self.handlers
+        if index is None or index.source is not handlers or index.count != len(handlers):
+            index = self._index = _Index(handlers)
+        return index
+
     @property
     def commands(self) -> list[Handler]:
-        return [h for h in self.handlers if h.kind == "command"]
+        return list(self._current().commands)
+
+    @property
+    def has_commands(self) -> bool:
+        return bool(self._current().commands)
 
     def select(self, ctx: Context, bot_names: tuple[str, ...] = ()) -> Selection:
         selection = Selection()
+        index = self._current()
         event_type = ctx.event.type or ""
-        for handler in self.handlers:
-            if handler.kind == "event" and handler.event_type in (event_type, "*"):
-                self._add_if_match(selection, handler, ctx, {})
+        for handler in index.event_handlers(event_type):
+            self._add_if_match(selection, handler, ctx, {})
         if event_type == "MESSAGESENT":
-            self._select_message(selection, ctx, bot_names)
+            self._select_message(selection, ctx, bot_names, index)
         elif event_type == "SYMPHONYELEMENTSACTION":
             form = ctx.form
-            for handler in self.handlers:
-                if handler.kind != "form" or form is None:
-                    continue
+            for handler in index.forms:
+                if form is None:
+                    break
                 if handler.form_id not in (None, form.form_id) or handler.action not in (None, form.action):
                     continue
                 self._add_if_match(selection, handler, ctx, {"form": form})
         return selection
 
-    def _select_message(self, selection: Selection, ctx: Context, bot_names: tuple[str, ...]) -> None:
-        commands = self.commands
+    def _select_message(
+        self, selection: Selection, ctx: Context, bot_names: tuple[str, ...], index: _Index
+    ) -> None:
+        commands = index.commands
         if commands:
             text = strip_leading_mention(ctx.text, bot_names)
             for handler in commands:
@@ -129,14 +167,19 @@ class HandlerRegistry:
                     return  # a command consumes its message
             if selection.usage_error is not None:
                 return
+        if not index.messages:
+            return
         # Only look for a mention when someone listens for one: it is the costly part of a message.
-        mentioned = any(h.kind == "mention" for h in self.handlers) and ctx.mentions_bot
-        for handler in self.handlers:
-            if handler.kind == "message" or (handler.kind == "mention" and mentioned):
+        mentioned = index.has_mention and ctx.mentions_bot
+        for handler in index.messages:
+            if handler.kind == "message" or mentioned:
                 self._add_if_match(selection, handler, ctx, {})
 
     @staticmethod
     def _add_if_match(selection: Selection, handler: Handler, ctx: Context, values: dict[str, Any]) -> bool:
+        if handler.filter is None:  # the common case: no filter, nothing to add
+            selection.handlers.append((handler, {**values}))
+            return True
         extra = _filters.evaluate(handler.filter, ctx)
         if extra is None:
             return False

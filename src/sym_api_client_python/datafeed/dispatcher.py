@@ -14,7 +14,7 @@ import asyncio
 import logging
 import threading
 from collections.abc import Awaitable, Callable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,6 +133,41 @@ class _DispatcherBase:
             return None
 
 
+class _GroupQueue:
+    """The stream groups of one batch, handed out whole to the threads that drain them.
+
+    Each drainer, on its first take, starts one more helper thread if groups are still waiting
+    (up to ``helpers``): with slow handlers every stream soon has a thread of its own, up to
+    ``max_workers``; with cheap ones the calling thread empties the queue before the first helper
+    wakes up, and that helper starts no other. (Submitting every helper up front woke
+    ``max_workers - 1`` threads per batch, a visible share of the per-event CPU.)
+    """
+
+    def __init__(
+        self,
+        groups: list[list[V4Event]],
+        helpers: int,
+        start_helper: Callable[[_GroupQueue], Future[None]],
+    ) -> None:
+        self._groups = groups
+        self._next = 0
+        self._helpers = helpers
+        self._start_helper = start_helper
+        self._lock = threading.Lock()
+        self.helpers_started: list[Future[None]] = []
+
+    def take(self, *, first: bool = False) -> list[V4Event] | None:
+        with self._lock:
+            index = self._next
+            if index >= len(self._groups):
+                return None
+            self._next = index + 1
+            if first and self._helpers and index + 1 < len(self._groups):
+                self._helpers -= 1
+                self.helpers_started.append(self._start_helper(self))
+            return self._groups[index]
+
+
 class SyncDispatcher(_DispatcherBase):
     """Runs a sync handler for each event in a bounded thread pool (``max_workers`` streams at once)."""
 
@@ -158,25 +193,22 @@ class SyncDispatcher(_DispatcherBase):
             return
         if self._pool is None:
             self._pool = ThreadPoolExecutor(self.max_workers, thread_name_prefix="symphony-handler")
-        # ``workers`` drainers take whole groups (streams) from one queue, the calling thread being
-        # one of them: one pool hop per worker instead of per stream, and none at all when the
-        # caller drains every group before a pool thread wakes up (cheap handlers).
-        pending = iter(groups)
-        lock = threading.Lock()
-        futures = [self._pool.submit(self._drain, pending, lock) for _ in range(workers - 1)]
+        pool = self._pool
+        queue = _GroupQueue(groups, workers - 1, lambda q: pool.submit(self._drain, q))
         try:
-            self._drain(pending, lock)
+            self._drain(queue)  # the calling thread is one of the drainers
         finally:
-            for future in futures:
-                future.result()
+            for future in queue.helpers_started:  # final once the caller found the queue empty
+                # A helper that has not started yet would find the queue empty: cancelling it
+                # spares waiting for its thread to wake up.
+                if not future.cancel():
+                    future.result()
 
-    def _drain(self, pending: Iterator[list[V4Event]], lock: threading.Lock) -> None:
-        while True:
-            with lock:
-                group = next(pending, None)
-            if group is None:
-                return
+    def _drain(self, queue: _GroupQueue) -> None:
+        group = queue.take(first=True)
+        while group is not None:
             self._run_group(group)
+            group = queue.take()
 
     def _run_group(self, group: list[V4Event]) -> None:
         handler = self.handler

@@ -275,7 +275,11 @@ class V4Event(_Model, dict=True):
     @property
     def stream_id(self) -> str | None:
         """The stream the event happened in, when it has one (messages, rooms, forms...)."""
-        part = self.payload_part
+        payload = self.payload  # payload_part, inlined: this runs for every event dispatched
+        attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)  # type: ignore[arg-type]
+        if attr is None or payload is None:
+            return None
+        part = getattr(payload, attr)
         if part is None:
             return None
         message = getattr(part, "message", None)
