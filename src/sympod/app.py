@@ -3,7 +3,8 @@
 Middleware (outermost first), as one pure-ASGI class so each request pays one hop:
 1. path normalisation (trailing slash stripped: the legacy SDK GETs ``/pod/v2/user/presence/``);
 2. fault injection (``/_emulator/faults`` rules: delay, status, dropped connection);
-3. body size limit (413 ``{code, message}`` above ``max_body_bytes``, declared or streamed).
+3. body size limit (413 ``{code, message}`` above ``max_body_bytes``, declared or streamed);
+4. the hot routes (``HOT_ROUTE_PATHS``) go straight to their endpoint, the others through Starlette.
 Exceptions: :class:`ApiError` → its status; Starlette HTTP errors (404/405) → JSON; anything else
 → 500 with the exception type and message, logged once with its traceback (caught here, so
 Starlette's ServerErrorMiddleware never re-raises it into uvicorn).
@@ -12,14 +13,17 @@ Starlette's ServerErrorMiddleware never re-raises it into uvicorn).
 from __future__ import annotations
 
 import asyncio
+import inspect
 import json
 import logging
+from collections.abc import Sequence
 from typing import Any
 
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import Response
+from starlette.routing import Match, Route
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ApiError, api_error
@@ -35,10 +39,19 @@ class _BodyTooLarge(Exception):
     pass
 
 
+#: Routes served without the Starlette layers between this middleware and the endpoint (exception
+#: middleware, the router's linear scan over ~200 routes, the request_response wrapper): the
+#: message create path, which every bot hammers. Each must be the only route matching its paths
+#: (tests/emulator/test_perf_paths_dispatch.py checks it), so skipping the scan answers the same.
+HOT_ROUTE_PATHS = ("/agent/v4/stream/{sid}/message/create",)
+
+
 class SafetyMiddleware:
-    def __init__(self, app: ASGIApp, pod: PodState) -> None:
+    def __init__(self, app: ASGIApp, pod: PodState, hot_routes: Sequence[Route] = ()) -> None:
         self.app = app
         self.pod = pod
+        # (literal path prefix, route): the prefix is a cheap pre-check before the route's regex
+        self.hot_routes = [(route.path.split("{", 1)[0], route) for route in hot_routes]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -99,7 +112,11 @@ class SafetyMiddleware:
             await send(message)
 
         try:
-            await self.app(scope, limited_receive, tracking_send)
+            route = self._hot_route(scope)
+            if route is None:
+                await self.app(scope, limited_receive, tracking_send)
+            else:
+                await _serve_endpoint(route, scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
                 await _send_json(send, 413, _too_large(limit))
@@ -117,6 +134,32 @@ class SafetyMiddleware:
                     500,
                     {"code": 500, "message": f"Internal emulator error: {type(exc).__name__}: {exc}"},
                 )
+
+    def _hot_route(self, scope: Scope) -> Route | None:
+        """The hot route fully matching the request (its path parameters set in ``scope``), else None."""
+        path: str = scope["path"]
+        for prefix, route in self.hot_routes:
+            if path.startswith(prefix):
+                match, child_scope = route.matches(scope)
+                if match is Match.FULL:
+                    scope["route"] = route
+                    scope.update(child_scope)
+                    return route
+        return None
+
+
+async def _serve_endpoint(route: Route, scope: Scope, receive: Receive, send: Send) -> None:
+    """What Starlette's ExceptionMiddleware, Router and ``request_response`` do for one endpoint
+    that raises only ApiError / HTTPException on purpose: call it, answer its response or the
+    registered handler's for the exception (anything else goes up to SafetyMiddleware's catch-all)."""
+    request = Request(scope, receive, send)
+    try:
+        response = await route.endpoint(request)
+    except ApiError as exc:
+        response = exc.to_response()
+    except HTTPException as exc:
+        response = await _http_error_handler(request, exc)
+    await response(scope, receive, send)
 
 
 def _too_large(limit: int) -> dict[str, Any]:
@@ -173,13 +216,22 @@ async def _http_error_handler(request: Request, exc: Exception) -> Response:
 
 def create_app(pod: PodState) -> Starlette:
     """The emulator's ASGI app serving ``pod``."""
+    routes = collect_routes()
+    hot_routes = [
+        route
+        for route in routes
+        # async function endpoints only: _serve_endpoint calls them as request_response would
+        if isinstance(route, Route)
+        and route.path in HOT_ROUTE_PATHS
+        and inspect.iscoroutinefunction(route.endpoint)
+    ]
     app = Starlette(
-        routes=collect_routes(),
+        routes=routes,
         exception_handlers={
             ApiError: _api_error_handler,
             HTTPException: _http_error_handler,
         },
     )
     app.state.pod = pod
-    app.add_middleware(SafetyMiddleware, pod=pod)
+    app.add_middleware(SafetyMiddleware, pod=pod, hot_routes=hot_routes)
     return app

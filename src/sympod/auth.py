@@ -32,6 +32,7 @@ SESSION = "session"
 KEY_MANAGER = "keymanager"
 
 _TOKEN_NAMES = {SESSION: "sessionToken", KEY_MANAGER: "keyManagerToken"}
+_USER_KEY = "sympod.user"
 
 
 # Parsing a PEM costs ~40 ms (RSA key checks) against ~0.5 ms for the signature itself, so the
@@ -163,25 +164,28 @@ def _check_token(pod: PodState, token: str | None, kind: str) -> int:
 
 
 async def current_user(request: HTTPConnection) -> dict[str, Any]:
-    """The authenticated user row of ``request`` (cached on ``request.state.user``).
+    """The authenticated user row of ``request`` (cached in its scope for the next call).
 
     Requires a valid ``sessionToken`` header; on ``/agent/`` paths also a valid
     ``keyManagerToken`` of the same user. Raises ApiError 401 ``{code, message}`` otherwise.
     """
-    cached = getattr(request.state, "user", None)
+    # in the ASGI scope rather than request.state: a missing attribute of State costs an exception
+    scope = request.scope
+    cached = scope.get(_USER_KEY)
     if cached is not None:
         return dict(cached)
     pod = get_pod(request)
-    user_id = _check_token(pod, request.headers.get("sessiontoken"), SESSION)
+    headers = request.headers
+    user_id = _check_token(pod, headers.get("sessiontoken"), SESSION)
     # scope["path"], not request.url: building the URL object costs more than the whole token check
-    if request.scope["path"].startswith("/agent/"):
-        km_user_id = _check_token(pod, request.headers.get("keymanagertoken"), KEY_MANAGER)
+    if scope["path"].startswith("/agent/"):
+        km_user_id = _check_token(pod, headers.get("keymanagertoken"), KEY_MANAGER)
         if km_user_id != user_id:
             raise ApiError(401, "The 'keyManagerToken' belongs to another user than the 'sessionToken'")
-    user = pod.store.get_user(user_id)
+    user = pod.store.get_user(user_id)  # a copy of the cached row: ours to keep
     if user is None or not user["active"]:
         raise ApiError(401, "Invalid 'sessionToken': its user no longer exists or is deactivated")
-    request.state.user = user
+    scope[_USER_KEY] = user
     return dict(user)
 
 

@@ -86,6 +86,8 @@ class ConvertedMessage:
     @property
     def data_json(self) -> str:
         """``V4Message.data``: EntityJSON as a string (``"{}"`` when there are no entities)."""
+        if not self.entity_data:
+            return "{}"
         return json.dumps(self.entity_data, separators=(",", ":"), ensure_ascii=False)
 
 
@@ -353,21 +355,36 @@ class _Converter:
             target.append(converted)
 
 
+def _escape_text(text: str) -> str:
+    """``html.escape(text, quote=False)``, without its three copies when nothing needs escaping."""
+    if "&" in text or "<" in text or ">" in text:
+        return html.escape(text, quote=False)
+    return text
+
+
+def _escape_attribute(value: str) -> str:
+    """``html.escape(value, quote=True)``, without its copies when nothing needs escaping."""
+    if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+        return html.escape(value, quote=True)
+    return value
+
+
 def _serialise(element: Element, out: list[str]) -> None:
-    out.append(f"<{element.tag}")
+    tag = element.tag
+    out.append(f"<{tag}")
     for name, value in element.attrib.items():
-        out.append(f' {name}="{html.escape(value, quote=True)}"')
-    if element.tag in VOID_TAGS and not element.text and len(element) == 0:
+        out.append(f' {name}="{_escape_attribute(value)}"')
+    if tag in VOID_TAGS and not element.text and len(element) == 0:
         out.append("/>")
     else:
         out.append(">")
         if element.text:
-            out.append(html.escape(element.text, quote=False))
+            out.append(_escape_text(element.text))
         for child in element:
             _serialise(child, out)
             if child.tail:
-                out.append(html.escape(child.tail, quote=False))
-        out.append(f"</{element.tag}>")
+                out.append(_escape_text(child.tail))
+        out.append(f"</{tag}>")
 
 
 def _presentation_root() -> Element:

@@ -4,6 +4,7 @@ refusal for every DTD, hence for entity bombs and external entities."""
 
 from __future__ import annotations
 
+import html
 import xml.etree.ElementTree as ElementTree
 from typing import Any
 
@@ -11,7 +12,14 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sympod.messageml import MessageMLError, _parse, _replace_html_entities, convert
+from sympod.messageml import (
+    MessageMLError,
+    _escape_attribute,
+    _escape_text,
+    _parse,
+    _replace_html_entities,
+    convert,
+)
 
 
 def _shape(element: ElementTree.Element) -> Any:
@@ -105,3 +113,10 @@ def test_a_deep_entity_bomb_is_refused_without_expanding_anything() -> None:
 def test_an_entity_without_a_dtd_is_an_undefined_entity_error() -> None:
     with pytest.raises(MessageMLError, match=r"undefined entity at line 1, column 11"):
         convert("<messageML>&secret;</messageML>")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet=st.sampled_from("ab &<>\"'\u00e9;#x")))
+def test_the_serialiser_escapes_exactly_as_html_escape(text: str) -> None:
+    assert _escape_text(text) == html.escape(text, quote=False)
+    assert _escape_attribute(text) == html.escape(text, quote=True)

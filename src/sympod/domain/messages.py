@@ -58,13 +58,15 @@ def v4_message(
     row: dict[str, Any],
     *,
     stream: dict[str, Any] | None = None,
+    sender: dict[str, Any] | None = None,
     has_attachments: bool = True,
 ) -> dict[str, Any]:
     """``V4Message`` of a message row (``source`` is the store or the pod holding it);
+    ``stream`` and ``sender`` are the rows when the caller holds them already, and
     ``has_attachments=False`` (a message just created without any) skips their lookup."""
     store: Store = source.store if isinstance(source, PodState) else source
     stream = stream or store.get_stream(row["stream_id"])
-    sender = store.get_user(row["user_id"])
+    sender = sender or store.get_user(row["user_id"])
     suppressed = bool(row["suppressed"])
     message: dict[str, Any] = {
         "messageId": row["message_id"],
@@ -79,10 +81,12 @@ def v4_message(
     }
     if row.get("parent_message_id"):
         message["parentMessageId"] = row["parent_message_id"]
-    extra = loads(row.get("extra_json"), {})
-    for key in ("replacing", "replacedBy", "initialTimestamp", "initialMessageId", "silent"):
-        if key in extra:
-            message[key] = extra[key]
+    extra_json = row.get("extra_json")
+    if extra_json and extra_json != "{}":  # what nearly every message holds: nothing to decode
+        extra = loads(extra_json, {})
+        for key in ("replacing", "replacedBy", "initialTimestamp", "initialMessageId", "silent"):
+            if key in extra:
+                message[key] = extra[key]
     if not suppressed and has_attachments:
         attachments = _attachment_infos(store, row["message_id"])
         if attachments:
@@ -174,7 +178,7 @@ def create_message(
                 content_type=attachment.content_type,
                 is_preview=attachment.is_preview,
             )
-    message = v4_message(store, row, stream=stream, has_attachments=bool(attachments))
+    message = v4_message(store, row, stream=stream, sender=sender_row, has_attachments=bool(attachments))
     payload: dict[str, Any] = {"message": message}
     if event_type == "SHAREDPOST":
         payload["sharedMessage"] = message

@@ -76,7 +76,13 @@ async def _message_input(
         raise ApiError(400, f"Malformed multipart body: {exc.detail}") from None
     except (MultiPartException, ValueError) as exc:
         raise ApiError(400, f"Malformed multipart body: {exc}") from None
-    fields = {name: await _text_part(form, name) for name in ("message", "data", "version")}
+    fields = {}
+    for name in ("message", "data", "version"):
+        value = form.get(name)
+        # the await only for file parts: most creates are plain text fields
+        fields[name] = await _text_part(form, name) if isinstance(value, UploadFile) else value
+    if "attachment" not in form and "preview" not in form:
+        return fields, [], form
     attachments = await _files(form, "attachment", preview=False)
     previews = await _files(form, "preview", preview=True)
     ordered: list[messages.Attachment] = []

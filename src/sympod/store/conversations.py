@@ -183,7 +183,7 @@ class ConversationStore(StoreBase):
             "original_format": original_format,
             "parent_message_id": parent_message_id,
             "suppressed": 0,
-            "extra_json": dumps(extra or {}),
+            "extra_json": dumps(extra) if extra else "{}",
         }
         with self.transaction():
             self._open()
