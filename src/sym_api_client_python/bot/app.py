@@ -129,15 +129,23 @@ class Bot(BotBase):
 
     def _run_handlers(self, ctx: SyncContext) -> None:
         registry = self.registry
-        # bot names only matter to commands (a leading @mention of the bot is stripped)
-        selection: Selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
-        if selection.usage_error is not None:
-            ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
-            return
-        for handler, values in selection.handlers:
+        direct = registry.direct_handlers(ctx.event.type or "")
+        if direct is not None:
+            selected: list[tuple[Handler, dict[str, Any]]] = [(handler, {}) for handler in direct]
+        else:
+            # bot names only matter to commands (a leading @mention of the bot is stripped)
+            selection: Selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
+            if selection.usage_error is not None:
+                ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
+                return
+            selected = selection.handlers
+        for handler, values in selected:
             ctx.args = values
             try:
-                handler.callback(ctx, **(handler.kwargs_for(values) if values else {}))
+                if values:
+                    handler.callback(ctx, **handler.kwargs_for(values))
+                else:
+                    handler.callback(ctx)
             except Exception as exc:
                 self._failed(ctx, exc, handler)
 
@@ -261,17 +269,22 @@ class AsyncBot(BotBase):
 
     async def _run_handlers(self, ctx: AsyncContext) -> None:
         registry = self.registry
-        # bot names only matter to commands (a leading @mention of the bot is stripped)
-        selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
-        if selection.usage_error is not None:
-            await ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
-            return
-        for handler, values in selection.handlers:
+        direct = registry.direct_handlers(ctx.event.type or "")
+        if direct is not None:
+            selected: list[tuple[Handler, dict[str, Any]]] = [(handler, {}) for handler in direct]
+        else:
+            # bot names only matter to commands (a leading @mention of the bot is stripped)
+            selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
+            if selection.usage_error is not None:
+                await ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
+                return
+            selected = selection.handlers
+        for handler, values in selected:
             ctx.args = values
             kwargs = handler.kwargs_for(values) if values else {}
             try:
                 if handler.is_async:
-                    await handler.callback(ctx, **kwargs)
+                    await (handler.callback(ctx, **kwargs) if kwargs else handler.callback(ctx))
                 else:
                     await self._run_in_thread(handler, ctx, kwargs)
             except Exception as exc:

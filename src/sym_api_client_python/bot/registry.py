@@ -94,6 +94,7 @@ class _Index:
         self.has_mention = any(h.kind == "mention" for h in handlers)
         self.forms = [h for h in handlers if h.kind == "form"]
         self._by_type: dict[str, list[Handler]] = {}
+        self._direct: dict[str, list[Handler] | None] = {}
 
     def event_handlers(self, event_type: str) -> list[Handler]:
         """The ``on_event`` handlers of this type or ``"*"``, in registration order."""
@@ -101,6 +102,20 @@ class _Index:
         if found is None:
             found = [h for h in self.events if h.event_type in (event_type, "*")]
             self._by_type[event_type] = found
+        return found
+
+    def direct(self, event_type: str) -> list[Handler] | None:
+        """See :meth:`HandlerRegistry.direct_handlers`."""
+        if event_type in self._direct:
+            return self._direct[event_type]
+        found: list[Handler] | None = self.event_handlers(event_type)
+        if (
+            any(h.filter is not None for h in found or ())
+            or (event_type == "MESSAGESENT" and (self.commands or self.messages))
+            or event_type == "SYMPHONYELEMENTSACTION"  # selection reads the form: keep that path
+        ):
+            found = None
+        self._direct[event_type] = found
         return found
 
 
@@ -130,6 +145,12 @@ class HandlerRegistry:
     @property
     def has_commands(self) -> bool:
         return bool(self._current().commands)
+
+    def direct_handlers(self, event_type: str) -> list[Handler] | None:
+        """The handlers an event of this type triggers, each with no arguments, when no filter,
+        command, message or form rule takes part in choosing them (``None`` otherwise: use
+        :meth:`select`). The common bot, ``on_event`` handlers only, skips selection this way."""
+        return self._current().direct(event_type)
 
     def select(self, ctx: Context, bot_names: tuple[str, ...] = ()) -> Selection:
         selection = Selection()

@@ -102,3 +102,18 @@ async def test_async_bot_without_middleware_runs_handlers_and_hooks_errors():
     await bot._handle_event(ev)
     assert seen == [("first", {}), ("error", "boom"), ("second", "hello")]
     assert bot.stats.handler_errors == 1
+
+
+def test_direct_handlers_only_when_no_rule_takes_part_in_the_choice():
+    registry = HandlerRegistry()
+    registry.add(on("event", "sent", event_type="MESSAGESENT"))
+    registry.add(on("event", "any", event_type="*"))
+    direct = registry.direct_handlers("MESSAGESENT")
+    assert direct is not None and [h.callback.__name__ for h in direct] == ["sent", "any"]
+    assert registry.direct_handlers("SYMPHONYELEMENTSACTION") is None  # selection reads the form
+    registry.add(on("event", "joined", event_type="USERJOINEDROOM", filter=filters.room))
+    assert registry.direct_handlers("USERJOINEDROOM") is None  # a filter decides
+    assert [h.callback.__name__ for h in registry.direct_handlers("ROOMCREATED") or []] == ["any"]
+    registry.add(on("message", "message"))
+    assert registry.direct_handlers("MESSAGESENT") is None  # message rules decide
+    assert names(registry, event("e1")) == ["sent", "any", "message"]

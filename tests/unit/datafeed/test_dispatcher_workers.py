@@ -136,3 +136,22 @@ async def test_async_concurrency_limit_holds_across_concurrent_dispatch_calls():
         dispatcher.dispatch(batch(*[event(f"y{s}", s) for s in "EFGH"])),
     )
     assert peak == 3 and dispatcher.stats.events_dispatched == 8
+
+
+def test_grouping_fast_path_for_messages_agrees_with_stream_id():
+    from sym_api_client_python.datafeed.dispatcher import group_by_stream
+
+    no_stream = event("m2", "A")
+    del no_stream["payload"]["messageSent"]["message"]["stream"]
+    raws = [
+        event("m1", "A"),
+        no_stream,
+        event("r1", "A", type_="ROOMCREATED"),
+        {"id": "r2", "type": "ROOMCREATED", "payload": {"roomCreated": {"stream": {"streamId": "A"}}}},
+        event("m3", "B"),
+        {"id": "x", "type": "MESSAGESENT", "initiator": {"user": {"userId": 7}}},
+    ]
+    groups = group_by_stream(batch(*raws))
+    assert [[e.id for e in group] for group in groups] == [["m1", "r2"], ["m2", "r1", "x"], ["m3"]]
+    for group in groups:
+        assert len({e.stream_id or f"user:{e.initiator_user_id}" for e in group}) == 1
