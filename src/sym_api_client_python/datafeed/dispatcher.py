@@ -2,8 +2,9 @@
 
 Both dispatchers return only when every event of the batch has been handled, which is what lets
 the datafeed machine ack a v2 batch safely (core/datafeed.py, rule 3). Within a batch, events of
-one stream run one after the other in feed order; different streams run concurrently (a bounded
-thread pool for sync handlers, tasks under a semaphore for async ones). A handler exception is
+one stream run one after the other in feed order; different streams run concurrently (the
+calling thread plus helper threads of a bounded pool for sync handlers, worker tasks under a
+semaphore for async ones; a worker takes a whole stream group at a time). A handler exception is
 logged at ERROR with the event id, type and stream, counted, passed to the error hook, and never
 reaches the datafeed loop.
 """
@@ -181,7 +182,8 @@ class _GroupQueue:
 
 
 class SyncDispatcher(_DispatcherBase):
-    """Runs a sync handler for each event in a bounded thread pool (``max_workers`` streams at once)."""
+    """Runs a sync handler for each event, ``max_workers`` streams at once: the calling thread and
+    up to ``max_workers - 1`` threads of a pool (the calling thread alone for a single stream)."""
 
     def __init__(
         self, handler: Callable[[V4Event], Any], *, max_workers: int = DEFAULT_MAX_WORKERS, **kwargs: Any
@@ -242,8 +244,9 @@ class SyncDispatcher(_DispatcherBase):
 
 
 class AsyncDispatcher(_DispatcherBase):
-    """Runs an async handler per event as tasks: one task per stream, at most ``max_concurrency``
-    handlers in flight."""
+    """Runs an async handler per event: up to ``max_concurrency`` worker tasks per batch (one per
+    stream while there are fewer streams), each running one handler at a time, so at most
+    ``max_concurrency`` handlers are in flight."""
 
     def __init__(
         self,
