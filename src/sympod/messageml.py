@@ -31,6 +31,7 @@ from .messageml_elements import (
     BLOCK_TAGS,
     EMOJI_BY_SHORTCODE,
     FORBIDDEN_ATTRIBUTE_PREFIXES,
+    SPECIAL_TAGS,
     VOID_TAGS,
     ElementsRuleError,
     check_form,
@@ -307,6 +308,12 @@ class _Converter:
                 check_form(element)
         except ElementsRuleError as exc:
             raise MessageMLError(f"Invalid MessageML: {exc}") from None
+        if tag in SPECIAL_TAGS:  # one set lookup spares the plain tags the chain below
+            return self._special(element, inside)
+        return self._plain(element, inside)
+
+    def _special(self, element: Element, inside: tuple[bool, bool]) -> Element:
+        tag = element.tag
         if tag == "mention":
             return self._mention(element)
         if tag in ("hash", "tag"):
@@ -323,6 +330,12 @@ class _Converter:
             return self._expandable_card(element, inside)
         if tag == "header":
             raise MessageMLError("Invalid MessageML: <header> is only allowed inside <card>")
+        return self._plain(element, inside)  # <messageML> nested in itself: kept as the tree had it
+
+    def _plain(self, element: Element, inside: tuple[bool, bool]) -> Element:
+        """A tag copied to PresentationML with its safe attributes (the rules of its kind checked)."""
+        tag = element.tag
+        inside_form, inside_dialog = inside
         if tag == "a" and not element.get("href"):
             raise MessageMLError("Invalid MessageML: <a> requires an 'href' attribute")
         if tag == "img" and not element.get("src"):
@@ -335,8 +348,10 @@ class _Converter:
             if not name.lower().startswith(FORBIDDEN_ATTRIBUTE_PREFIXES)
         }
         for name in ("href", "src"):
+            if name not in attributes:  # most elements: no URL to check
+                continue
             # browsers ignore whitespace and control characters inside the scheme: strip them all
-            scheme = "".join(ch for ch in attributes.get(name, "") if ch > " ").lower()
+            scheme = "".join(ch for ch in attributes[name] if ch > " ").lower()
             if scheme.startswith(("javascript:", "vbscript:")):
                 raise MessageMLError(f"Invalid MessageML: <{tag} {name}> must not use a script scheme")
         converted = Element(tag, attributes)
