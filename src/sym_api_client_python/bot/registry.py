@@ -87,7 +87,7 @@ class _Index:
 
     def __init__(self, handlers: list[Handler]) -> None:
         self.source = handlers
-        self.count = len(handlers)
+        self.snapshot = list(handlers)
         self.events = [h for h in handlers if h.kind == "event"]
         self.commands = [h for h in handlers if h.kind == "command"]
         self.messages = [h for h in handlers if h.kind in ("message", "mention")]
@@ -109,9 +109,13 @@ class _Index:
         if event_type in self._direct:
             return self._direct[event_type]
         found: list[Handler] | None = self.event_handlers(event_type)
+        if event_type == "MESSAGESENT" and found is not None:
+            # Without commands or mention handlers, a message goes to every on_message handler
+            # after the on_event ones (select's order); filters are checked just below.
+            found = None if self.commands or self.has_mention else found + self.messages
         if (
-            any(h.filter is not None for h in found or ())
-            or (event_type == "MESSAGESENT" and (self.commands or self.messages))
+            found is None
+            or any(h.filter is not None for h in found)
             or event_type == "SYMPHONYELEMENTSACTION"  # selection reads the form: keep that path
         ):
             found = None
@@ -131,10 +135,12 @@ class HandlerRegistry:
         return handler
 
     def _current(self) -> _Index:
-        # Rebuilt when ``handlers`` was replaced or grew/shrank (add() or a direct append).
+        # Rebuilt when ``handlers`` was replaced or changed in any way (add() or a direct edit of
+        # the list): comparing with a copy is a C-level identity check per handler, a fraction
+        # of what a selection costs.
         index = self._index
         handlers = self.handlers
-        if index is None or index.source is not handlers or index.count != len(handlers):
+        if index is None or index.source is not handlers or index.snapshot != handlers:
             index = self._index = _Index(handlers)
         return index
 

@@ -115,5 +115,16 @@ def test_direct_handlers_only_when_no_rule_takes_part_in_the_choice():
     assert registry.direct_handlers("USERJOINEDROOM") is None  # a filter decides
     assert [h.callback.__name__ for h in registry.direct_handlers("ROOMCREATED") or []] == ["any"]
     registry.add(on("message", "message"))
-    assert registry.direct_handlers("MESSAGESENT") is None  # message rules decide
+    direct = registry.direct_handlers("MESSAGESENT")  # unfiltered message handlers come last
+    assert direct is not None and [h.callback.__name__ for h in direct] == ["sent", "any", "message"]
     assert names(registry, event("e1")) == ["sent", "any", "message"]
+    registry.add(on("message", "hello", filter=filters.text_contains("hello")))
+    assert registry.direct_handlers("MESSAGESENT") is None  # a filter decides
+    registry.handlers.pop()  # same length after the next add: the index must still notice
+    registry.add(on("mention", "mentioned"))
+    assert registry.direct_handlers("MESSAGESENT") is None  # the mention rule decides
+    registry.handlers.pop()
+    registry.add(on("message", "plain"))
+    assert [h.callback.__name__ for h in registry.direct_handlers("MESSAGESENT") or []][-1] == "plain"
+    registry.handlers[-1] = on("command", "cmd", command=CommandPattern.parse("/cmd"))  # in place
+    assert registry.direct_handlers("MESSAGESENT") is None  # commands decide
