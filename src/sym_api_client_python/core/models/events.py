@@ -15,6 +15,7 @@ that event degrades.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 import msgspec
@@ -267,19 +268,19 @@ class V4Event(_Model, dict=True):
     def payload_part(self) -> Any:
         """The typed payload object of this event's type (``None`` for unknown types)."""
         payload = self.payload
-        attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)  # type: ignore[arg-type]  # None: not found
+        attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)
         if attr is None or payload is None:
             return None
-        return getattr(payload, attr)
+        return getattr(payload, attr, None)
 
     @property
     def stream_id(self) -> str | None:
         """The stream the event happened in, when it has one (messages, rooms, forms...)."""
         payload = self.payload  # payload_part, inlined: this runs for every event dispatched
-        attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)  # type: ignore[arg-type]
+        attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)
         if attr is None or payload is None:
             return None
-        part = getattr(payload, attr)
+        part = getattr(payload, attr, None)
         if part is None:
             return None
         message = getattr(part, "message", None)
@@ -297,8 +298,9 @@ def _snake(key: str) -> str:
 
 
 _SNAKE_PAYLOAD_ATTRS: dict[str, str] = {key: _snake(key) for key in PAYLOAD_KEYS.values()}
-# type -> V4Payload attribute, one lookup on the per-event path (stream_id, payload_part)
-_PAYLOAD_ATTRS_BY_TYPE: dict[str, str] = {kind: _snake(key) for kind, key in PAYLOAD_KEYS.items()}
+# type -> V4Payload attribute, one lookup on the per-event path (stream_id, payload_part); keyed
+# by ``str | None`` so that an event without a type needs no special case
+_PAYLOAD_ATTRS_BY_TYPE: dict[str | None, str] = {kind: _snake(key) for kind, key in PAYLOAD_KEYS.items()}
 
 
 class _RawBatch:
@@ -311,7 +313,7 @@ class _RawBatch:
 
     __slots__ = ("_body", "_events", "_list_of")
 
-    def __init__(self, body: bytes, list_of: Any) -> None:
+    def __init__(self, body: bytes, list_of: Callable[[bytes], list[msgspec.Raw]]) -> None:
         self._body: bytes | None = body
         self._events: list[msgspec.Raw] | None = None
         self._list_of = list_of  # body -> the events' list of Raw (v1 array or v2 "events")
