@@ -11,6 +11,7 @@ import base64
 import json
 import os
 from collections.abc import Sequence
+from contextlib import nullcontext
 from dataclasses import dataclass
 from typing import Any
 
@@ -173,7 +174,8 @@ def create_message(
         raise ApiError(400, str(exc)) from None
     timestamp = now_ms()
     message_id = time_ordered_message_id(timestamp)
-    with store.transaction():
+    # a message alone is one atomic insert_message; attachments join it in one block
+    with store.transaction() if attachments else nullcontext():
         row = store.insert_message(
             message_id,
             stream["stream_id"],
