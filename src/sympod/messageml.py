@@ -140,20 +140,21 @@ def _parse(markup: str) -> Element:
     parser = expat.ParserCreate(None, "}")
     builder = TreeBuilder()
     parser.buffer_text = True
-    parser.ordered_attributes = True
 
-    def start(tag: str, attributes: list[str]) -> None:
-        names, values = attributes[0::2], attributes[1::2]
-        builder.start(
-            "{" + tag if "}" in tag else tag,
-            {("{" + name if "}" in name else name): value for name, value in zip(names, values, strict=True)},
-        )
-
-    def end(tag: str) -> None:
-        builder.end("{" + tag if "}" in tag else tag)
+    def start(tag: str, attributes: dict[str, str]) -> None:
+        # expat names namespaced tags and attributes "uri}local"; ElementTree's are "{uri}local"
+        if "}" in tag:
+            tag = "{" + tag
+        for name in attributes:
+            if "}" in name:
+                attributes = {("{" + key if "}" in key else key): value for key, value in attributes.items()}
+                break
+        builder.start(tag, attributes)
 
     parser.StartElementHandler = start
-    parser.EndElementHandler = end
+    # expat has matched every end tag with its start already; the (C) TreeBuilder just closes the
+    # element it has open, so the name needs no rewriting
+    parser.EndElementHandler = builder.end
     parser.CharacterDataHandler = builder.data
     parser.StartDoctypeDeclHandler = _refuse_dtd
     parser.EntityDeclHandler = _refuse_dtd
