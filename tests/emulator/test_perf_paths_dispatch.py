@@ -12,6 +12,7 @@ from typing import Any
 
 import pytest
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.routing import Match, Route
 from starlette.types import Message
 
@@ -19,6 +20,7 @@ import sympod.app
 from sympod.app import HOT_ROUTE_PATHS, create_app
 from sympod.auth import KEY_MANAGER, SESSION, issue_token
 from sympod.domain.streams import create_im
+from sympod.errors import ApiError
 from sympod.routes import collect_routes
 from sympod.state import PodState, Settings
 from sympod.workdir import open_pod
@@ -153,6 +155,11 @@ def test_success_and_every_error_answer_as_through_starlette(pods: _Pod) -> None
         assert status == expected, (method, path, headers, answer)
         if status >= 400:
             assert answer["code"] == status and answer["message"]
+
+
+def test_the_hot_path_knows_every_exception_handler_of_the_app(pods: _Pod) -> None:
+    # _serve_endpoint answers these two itself: a handler added to create_app must be added there too
+    assert set(pods.fast.exception_handlers) == {ApiError, HTTPException}
 
 
 def test_hot_route_skips_the_router_and_the_others_do_not(pods: _Pod) -> None:
