@@ -77,7 +77,8 @@ class ConversationStore(StoreBase):
         return self.query_one("SELECT * FROM streams WHERE im_key = ?", (im_key,))
 
     def update_stream(self, stream_id: str, **columns: Any) -> bool:
-        """Set columns of a stream row (``attributes_json`` as text); False if no such stream.
+        """Set columns of a stream row (``attributes_json`` as text); False if no such stream (or
+        nothing to set).
 
         The one way to change a stream: it keeps the stream cache current."""
         unknown = set(columns) - _UPDATABLE_STREAM_COLUMNS
