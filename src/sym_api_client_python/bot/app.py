@@ -8,6 +8,7 @@ import inspect
 import logging
 import signal
 import threading
+from collections.abc import Awaitable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
@@ -246,49 +247,61 @@ class AsyncBot(BotBase):
         await self.aclose()
 
     # ------------------------------------------------------------------ dispatch
-    async def _handle_event(self, event: V4Event) -> None:
+    def _handle_event(self, event: V4Event) -> Awaitable[None]:
+        # A plain function returning what the dispatcher awaits: with no middleware that is the
+        # handler run itself, one coroutine per event fewer than an async wrapper around it.
         if not self.session_info and self._runner is not None and self._runner.machine.session_info:
             self.session_info = self._runner.machine.session_info
         ctx = AsyncContext(self, event)
-        middlewares = self.registry.middlewares
+        if self.registry.middlewares:
+            return self._through_middlewares(ctx)
+        return self._run_handlers(ctx, contain=True)
+
+    async def _through_middlewares(self, ctx: AsyncContext) -> None:
+        chain = list(self.registry.middlewares)
+
+        async def call(index: int) -> Any:
+            if index < len(chain):
+                result = chain[index](ctx, lambda: call(index + 1))
+                return await result if inspect.isawaitable(result) else result
+            return await self._run_handlers(ctx)
+
         try:
-            if not middlewares:  # no chain to build: straight to the handlers
-                await self._run_handlers(ctx)
-                return
-            chain = list(middlewares)
-
-            async def call(index: int) -> Any:
-                if index < len(chain):
-                    result = chain[index](ctx, lambda: call(index + 1))
-                    return await result if inspect.isawaitable(result) else result
-                return await self._run_handlers(ctx)
-
             await call(0)
         except Exception as exc:
             await self._failed(ctx, exc)
 
-    async def _run_handlers(self, ctx: AsyncContext) -> None:
-        registry = self.registry
-        direct = registry.direct_handlers(ctx.event.type or "")
-        if direct is not None:
-            selected: list[tuple[Handler, dict[str, Any]]] = [(handler, {}) for handler in direct]
-        else:
-            # bot names only matter to commands (a leading @mention of the bot is stripped)
-            selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
-            if selection.usage_error is not None:
-                await ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
-                return
-            selected = selection.handlers
-        for handler, values in selected:
-            ctx.args = values
-            kwargs = handler.kwargs_for(values) if values else {}
-            try:
-                if handler.is_async:
-                    await (handler.callback(ctx, **kwargs) if kwargs else handler.callback(ctx))
-                else:
-                    await self._run_in_thread(handler, ctx, kwargs)
-            except Exception as exc:
-                await self._failed(ctx, exc, handler)
+    async def _run_handlers(self, ctx: AsyncContext, *, contain: bool = False) -> None:
+        """Select and run the handlers of ``ctx``. A failure outside the handlers themselves
+        (selection, usage reply) propagates to the middlewares, or with ``contain`` (no
+        middleware) is reported here."""
+        try:
+            registry = self.registry
+            direct = registry.direct_handlers(ctx.event.type or "")
+            if direct is not None:
+                selected: list[tuple[Handler, dict[str, Any]]] = [(handler, {}) for handler in direct]
+            else:
+                # bot names only matter to commands (a leading @mention of the bot is stripped)
+                selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
+                if selection.usage_error is not None:
+                    error = selection.usage_error
+                    await ctx.reply(self.usage_reply(error.problem, error.usage))
+                    return
+                selected = selection.handlers
+            for handler, values in selected:
+                ctx.args = values
+                kwargs = handler.kwargs_for(values) if values else {}
+                try:
+                    if handler.is_async:
+                        await (handler.callback(ctx, **kwargs) if kwargs else handler.callback(ctx))
+                    else:
+                        await self._run_in_thread(handler, ctx, kwargs)
+                except Exception as exc:
+                    await self._failed(ctx, exc, handler)
+        except Exception as exc:
+            if not contain:
+                raise
+            await self._failed(ctx, exc)
 
     async def _run_in_thread(self, handler: Handler, ctx: AsyncContext, kwargs: dict[str, Any]) -> None:
         assert self._loop is not None

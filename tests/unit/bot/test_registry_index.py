@@ -128,3 +128,29 @@ def test_direct_handlers_only_when_no_rule_takes_part_in_the_choice():
     assert [h.callback.__name__ for h in registry.direct_handlers("MESSAGESENT") or []][-1] == "plain"
     registry.handlers[-1] = on("command", "cmd", command=CommandPattern.parse("/cmd"))  # in place
     assert registry.direct_handlers("MESSAGESENT") is None  # commands decide
+
+
+async def test_async_selection_failure_without_middleware_is_reported_and_with_middleware_propagates():
+    failures: list[str] = []
+    bot = AsyncBot(client=object())
+
+    def broken_filter(ctx: Any) -> bool:
+        raise ValueError("filter bug")
+
+    bot.on_message(broken_filter)(lambda ctx: None)
+    bot.on_error(lambda ctx, exc: failures.append(str(exc)))
+    (ev,) = decode_v4_read(json.dumps([event("e1")]).encode())
+    await bot._handle_event(ev)  # no middleware: contained, logged, hooked
+    assert failures == ["filter bug"] and bot.stats.handler_errors == 1
+
+    seen_by_middleware: list[str] = []
+
+    @bot.middleware
+    async def around(ctx: Any, call_next: Any) -> None:
+        try:
+            await call_next()
+        except ValueError as exc:  # a middleware still sees what failed below it
+            seen_by_middleware.append(str(exc))
+
+    await bot._handle_event(ev)
+    assert seen_by_middleware == ["filter bug"] and failures == ["filter bug"]
