@@ -4,7 +4,7 @@ Middleware (outermost first), as one pure-ASGI class so each request pays one ho
 1. path normalisation (trailing slash stripped: the legacy SDK GETs ``/pod/v2/user/presence/``);
 2. fault injection (``/_emulator/faults`` rules: delay, status, dropped connection);
 3. body size limit (413 ``{code, message}`` above ``max_body_bytes``, declared or streamed);
-4. the hot routes (``HOT_ROUTE_PATHS``) go straight to their endpoint, the others through Starlette.
+4. the hot routes (``HOT_ROUTES``) go straight to their handler, the others through Starlette.
 Exceptions: :class:`ApiError` → its status; Starlette HTTP errors (404/405) → JSON; anything else
 → 500 with the exception type and message, logged once with its traceback (caught here, so
 Starlette's ServerErrorMiddleware never re-raises it into uvicorn).
@@ -13,10 +13,9 @@ Starlette's ServerErrorMiddleware never re-raises it into uvicorn).
 from __future__ import annotations
 
 import asyncio
-import inspect
 import json
 import logging
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 from starlette.applications import Starlette
@@ -28,6 +27,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from .errors import ApiError, api_error
 from .routes import collect_routes
+from .routes.agent_messages import create_message_hot
 from .state import PodState
 
 log = logging.getLogger("sympod")
@@ -39,19 +39,24 @@ class _BodyTooLarge(Exception):
     pass
 
 
+#: A hot route's handler: the route's endpoint working on the ASGI scope, giving its response.
+HotHandler = Callable[[Scope, Receive, Send], Awaitable[Response]]
+
 #: Routes served without the Starlette layers between this middleware and the endpoint (exception
 #: middleware, the router's linear scan over ~200 routes, the request_response wrapper): the
 #: message create path, which every bot hammers. Each must be the only route matching its paths
 #: (tests/emulator/test_perf_paths_dispatch.py checks it), so skipping the scan answers the same.
-HOT_ROUTE_PATHS = ("/agent/v4/stream/{sid}/message/create",)
+HOT_ROUTES: dict[str, HotHandler] = {"/agent/v4/stream/{sid}/message/create": create_message_hot}
 
 
 class SafetyMiddleware:
-    def __init__(self, app: ASGIApp, pod: PodState, hot_routes: Sequence[Route] = ()) -> None:
+    def __init__(
+        self, app: ASGIApp, pod: PodState, hot_routes: Sequence[tuple[Route, HotHandler]] = ()
+    ) -> None:
         self.app = app
         self.pod = pod
-        # (literal path prefix, route): the prefix is a cheap pre-check before the route's regex
-        self.hot_routes = [(route.path.split("{", 1)[0], route) for route in hot_routes]
+        # (literal path prefix, route, handler): the prefix is a cheap pre-check before the regex
+        self.hot_routes = [(route.path.split("{", 1)[0], route, handler) for route, handler in hot_routes]
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -112,11 +117,11 @@ class SafetyMiddleware:
             await send(message)
 
         try:
-            route = self._hot_route(scope)
-            if route is None:
+            handler = self._hot_handler(scope)
+            if handler is None:
                 await self.app(scope, limited_receive, tracking_send)
             else:
-                await _serve_endpoint(route, scope, limited_receive, tracking_send)
+                await _serve_hot(handler, scope, limited_receive, tracking_send)
         except _BodyTooLarge:
             if not response_started:
                 await _send_json(send, 413, _too_large(limit))
@@ -135,30 +140,30 @@ class SafetyMiddleware:
                     {"code": 500, "message": f"Internal emulator error: {type(exc).__name__}: {exc}"},
                 )
 
-    def _hot_route(self, scope: Scope) -> Route | None:
-        """The hot route fully matching the request (its path parameters set in ``scope``), else None."""
+    def _hot_handler(self, scope: Scope) -> HotHandler | None:
+        """The handler of the hot route fully matching the request (its path parameters set in
+        ``scope`` as the router sets them), else None."""
         path: str = scope["path"]
-        for prefix, route in self.hot_routes:
+        for prefix, route, handler in self.hot_routes:
             if path.startswith(prefix):
                 match, child_scope = route.matches(scope)
                 if match is Match.FULL:
                     scope["route"] = route
                     scope.update(child_scope)
-                    return route
+                    return handler
         return None
 
 
-async def _serve_endpoint(route: Route, scope: Scope, receive: Receive, send: Send) -> None:
-    """What Starlette's ExceptionMiddleware, Router and ``request_response`` do for one endpoint
+async def _serve_hot(handler: HotHandler, scope: Scope, receive: Receive, send: Send) -> None:
+    """What Starlette's ExceptionMiddleware, Router and ``request_response`` do for an endpoint
     that raises only ApiError / HTTPException on purpose: call it, answer its response or the
     registered handler's for the exception (anything else goes up to SafetyMiddleware's catch-all)."""
-    request = Request(scope, receive, send)
     try:
-        response = await route.endpoint(request)
+        response = await handler(scope, receive, send)
     except ApiError as exc:
         response = exc.to_response()
     except HTTPException as exc:
-        response = await _http_error_handler(request, exc)
+        response = await _http_error_handler(Request(scope, receive, send), exc)
     await response(scope, receive, send)
 
 
@@ -218,12 +223,9 @@ def create_app(pod: PodState) -> Starlette:
     """The emulator's ASGI app serving ``pod``."""
     routes = collect_routes()
     hot_routes = [
-        route
+        (route, HOT_ROUTES[route.path])
         for route in routes
-        # async function endpoints only: _serve_endpoint calls them as request_response would
-        if isinstance(route, Route)
-        and route.path in HOT_ROUTE_PATHS
-        and inspect.iscoroutinefunction(route.endpoint)
+        if isinstance(route, Route) and route.path in HOT_ROUTES
     ]
     app = Starlette(
         routes=routes,

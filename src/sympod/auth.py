@@ -23,6 +23,7 @@ import jwt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.rsa import RSAPrivateKey, RSAPublicKey
 from starlette.requests import HTTPConnection
+from starlette.types import Scope
 
 from .errors import ApiError
 from .ids import now_ms
@@ -169,17 +170,24 @@ async def current_user(request: HTTPConnection) -> dict[str, Any]:
     Requires a valid ``sessionToken`` header; on ``/agent/`` paths also a valid
     ``keyManagerToken`` of the same user. Raises ApiError 401 ``{code, message}`` otherwise.
     """
+    headers = request.headers
+    return authenticate(
+        get_pod(request), request.scope, headers.get("sessiontoken"), headers.get("keymanagertoken")
+    )
+
+
+def authenticate(
+    pod: PodState, scope: Scope, session_token: str | None, key_manager_token: str | None
+) -> dict[str, Any]:
+    """:func:`current_user` for callers holding the ASGI scope and the two header values."""
     # in the ASGI scope rather than request.state: a missing attribute of State costs an exception
-    scope = request.scope
     cached = scope.get(_USER_KEY)
     if cached is not None:
         return dict(cached)
-    pod = get_pod(request)
-    headers = request.headers
-    user_id = _check_token(pod, headers.get("sessiontoken"), SESSION)
+    user_id = _check_token(pod, session_token, SESSION)
     # scope["path"], not request.url: building the URL object costs more than the whole token check
     if scope["path"].startswith("/agent/"):
-        km_user_id = _check_token(pod, headers.get("keymanagertoken"), KEY_MANAGER)
+        km_user_id = _check_token(pod, key_manager_token, KEY_MANAGER)
         if km_user_id != user_id:
             raise ApiError(401, "The 'keyManagerToken' belongs to another user than the 'sessionToken'")
     user = pod.store.get_user(user_id)  # a copy of the cached row: ours to keep

@@ -17,7 +17,8 @@ from starlette.routing import Match, Route
 from starlette.types import Message
 
 import sympod.app
-from sympod.app import HOT_ROUTE_PATHS, create_app
+import sympod.routes.agent_messages
+from sympod.app import HOT_ROUTES, create_app
 from sympod.auth import KEY_MANAGER, SESSION, issue_token
 from sympod.domain.streams import create_im
 from sympod.errors import ApiError
@@ -37,10 +38,21 @@ def _multipart(**fields: str) -> bytes:
     return ("".join(parts) + f"--{BOUNDARY}--\r\n").encode()
 
 
+def _form(*parts: tuple[str, str | None, bytes]) -> bytes:
+    """A multipart body of (name, file name or None, content) parts."""
+    chunks = []
+    for name, filename, content in parts:
+        disposition = f'form-data; name="{name}"' + (f'; filename="{filename}"' if filename else "")
+        chunks.append(
+            f"--{BOUNDARY}\r\nContent-Disposition: {disposition}\r\n\r\n".encode() + content + b"\r\n"
+        )
+    return b"".join(chunks) + f"--{BOUNDARY}--\r\n".encode()
+
+
 def test_each_hot_route_is_the_only_route_matching_its_paths() -> None:
     routes = collect_routes()
-    hot = [route for route in routes if isinstance(route, Route) and route.path in HOT_ROUTE_PATHS]
-    assert [route.path for route in hot] == list(HOT_ROUTE_PATHS)
+    hot = [route for route in routes if isinstance(route, Route) and route.path in HOT_ROUTES]
+    assert [route.path for route in hot] == list(HOT_ROUTES)
     for route in hot:
         for value in ("x", "rLc5IiQog1m-7uXBV4QSb5WNnGFUJypJwQ", "a_b-c", "A+b", "123", "create", "message"):
             path = route.path.replace("{sid}", value)
@@ -57,7 +69,7 @@ class _Pod:
         self.pod: PodState = open_pod(Settings(workdir=workdir, max_body_bytes=4096), tls=False).pod
         self.fast = create_app(self.pod)
         with monkeypatch.context() as patch:
-            patch.setattr(sympod.app, "HOT_ROUTE_PATHS", ())
+            patch.setattr(sympod.app, "HOT_ROUTES", {})
             self.plain = create_app(self.pod)
         store = self.pod.store
         bot = store.get_user(self.pod.bot_user_id)
@@ -123,6 +135,9 @@ def _same_answer(pods: _Pod, method: str, path: str, body: bytes, headers: dict[
     if fast_status == 200:  # two messages: ids and times differ, nothing else
         for varying in ("messageId", "timestamp"):
             assert fast_body.pop(varying) != plain_body.pop(varying) or varying == "timestamp"
+        for answer in (fast_body, plain_body):
+            for attachment in answer.get("attachments", []):
+                attachment.pop("id")
     assert fast_body == plain_body
     return fast_status, fast_body
 
@@ -149,6 +164,15 @@ def test_success_and_every_error_answer_as_through_starlette(pods: _Pod) -> None
         ("POST", create, b"x" * 5000, auth, 413),  # declared
         ("POST", create, b"x" * 5000, {**auth, "content-length": "100"}, 413),  # streamed
         ("GET", create, b"", auth, 405),
+        # what the hot handler leaves to the general route: files, odd parts, other content types
+        ("POST", create, _form(("message", "message", b"<messageML>as a file part</messageML>")), auth, 200),
+        ("POST", create, _form(("message", None, b"hi"), ("attachment", "a.txt", b"x")), auth, 200),
+        ("POST", create, _form(("message", None, b"hi"), ("attachment", "a.exe", b"x")), auth, 400),
+        ("POST", create, _multipart(message="hi", attachment="not a file"), auth, 400),
+        ("POST", create, _multipart(message="hi", preview="not a file"), auth, 400),
+        ("POST", create, message, {**pods.tokens}, 400),  # no content type
+        ("POST", create, b"x" * 5000, {**auth, "content-type": "text/plain", "content-length": "10"}, 400),
+        ("POST", create, message, {**auth, "sessiontoken": pods.carol_tokens["sessiontoken"]}, 401),
     ]  # fmt: skip
     for method, path, body, headers, expected in cases:
         status, answer = _same_answer(pods, method, path, body, headers)
@@ -191,3 +215,28 @@ def test_an_unexpected_error_is_a_500_with_its_type(pods: _Pod, monkeypatch: pyt
     headers = {"content-type": MULTIPART, **pods.tokens}
     status, answer = _same_answer(pods, "POST", create, _multipart(message="hi"), headers)
     assert status == 500 and "KeyError" in answer["message"]
+
+
+def test_text_fields_take_the_hot_handler_and_files_the_general_route(
+    pods: _Pod, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    general = sympod.routes.agent_messages.create_message
+    calls: list[str] = []
+
+    async def counting(request: Any) -> Any:
+        calls.append(request.scope["path"])
+        return await general(request)
+
+    monkeypatch.setattr(sympod.routes.agent_messages, "create_message", counting)
+    create = f"/agent/v4/stream/{pods.im}/message/create"
+    headers = {"content-type": MULTIPART, **pods.tokens}
+    assert pods.call(pods.fast, "POST", create, _multipart(message="hi", data="{}"), headers)[0] == 200
+    assert calls == []
+    file_part = _form(("message", "message", b"<messageML>hi</messageML>"))
+    assert pods.call(pods.fast, "POST", create, file_part, headers)[0] == 200
+    json_body = json.dumps({"message": "hi"}).encode()
+    assert (
+        pods.call(pods.fast, "POST", create, json_body, {**headers, "content-type": "application/json"})[0]
+        == 200
+    )
+    assert calls == [create, create]
