@@ -6,6 +6,7 @@ from __future__ import annotations
 import gc
 import json
 import threading
+import weakref
 
 import pytest
 
@@ -107,3 +108,19 @@ def test_rest_models_can_still_extend_the_user_model_with_a_dict():
 
     user = MessageStatusUser(user_id=1)
     assert user.user_id == 1 and user.raw == {"userId": 1}
+
+
+def test_a_cycle_made_through_an_untracked_event_is_still_collected():
+    (ev,) = decode_v4_read(json.dumps([event("a")]).encode())
+    assert not gc.is_tracked(ev)
+    ev.raw["back"] = ev  # the raw dict handed out now points back at its event
+    marker = _Marker()
+    ev.raw["marker"] = marker
+    probe = weakref.ref(marker)
+    del ev, marker
+    gc.collect()
+    assert probe() is None
+
+
+class _Marker:
+    pass

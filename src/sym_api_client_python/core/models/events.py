@@ -256,7 +256,9 @@ class V4Event(_Model, dict=True):
             if source is None and "_raw_batch" in attrs:
                 source = attrs["_raw_batch"].event_json(attrs["_raw_index"])
             cached = msgspec.json.decode(source) if source is not None else msgspec.to_builtins(self)
-            attrs["_raw_dict"] = cached
+            # setattr, not a __dict__ write: msgspec then tracks this (possibly untracked) event
+            # for the cycle collector, since the dict handed out could be made to point back at it
+            setattr(self, "_raw_dict", cached)  # noqa: B010
         return cached
 
     @property
