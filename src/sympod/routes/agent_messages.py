@@ -112,7 +112,7 @@ async def create_message(request: Request) -> Response:
 
 
 # ------------------------------------------------------------------ create, the hot path
-_HOT_HEADERS = (b"content-type", b"sessiontoken", b"keymanagertoken")
+_HOT_HEADERS = frozenset({b"content-type", b"sessiontoken", b"keymanagertoken"})
 
 
 async def create_message_hot(scope: Scope, receive: Receive, send: Send) -> Response:
