@@ -50,7 +50,9 @@ def to_standard_base64(value: str) -> str:
 
 
 def new_event_id() -> str:
-    return uuid.uuid4().hex
+    """32 hex digits like a UUID, the first 12 the creation time in ms: events of one group commit
+    land on the same pages of the events' id index instead of one random page each."""
+    return f"{time.time_ns() // 1_000_000:012x}{os.urandom(10).hex()}"
 
 
 def new_ack_id() -> str:
