@@ -18,6 +18,7 @@ from sym_api_client_python.processors.sym_message_parser import SymMessageParser
 DEFAULT_ITERATIONS = 20_000
 WARM_UP = 500
 
+
 def _rate(work: Callable[[], object], iterations: int) -> float:
     for _ in range(min(WARM_UP, iterations)):
         work()

@@ -8,10 +8,10 @@ Without --config it uses the running ``symbot pod`` emulator's generated config.
 import argparse
 
 from _defaults import configure_logging, default_config
-from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
-from sym_api_client_python.configure.configure import SymConfig
 
+from sym_api_client_python.auth.rsa_auth import SymBotRSAAuth
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
+from sym_api_client_python.configure.configure import SymConfig
 from sym_api_client_python.listeners.im_listener_test_imp import IMListenerTestImp
 from sym_api_client_python.listeners.room_listener_test_imp import RoomListenerTestImp
 

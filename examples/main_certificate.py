@@ -11,10 +11,10 @@ bot-config.json.
 import argparse
 
 from _defaults import configure_logging, default_config, ensure_certificate_config
-from sym_api_client_python.auth.auth import Auth
-from sym_api_client_python.configure.configure import SymConfig
 
+from sym_api_client_python.auth.auth import Auth
 from sym_api_client_python.clients.sym_bot_client import SymBotClient
+from sym_api_client_python.configure.configure import SymConfig
 from sym_api_client_python.listeners.im_listener_test_imp import IMListenerTestImp
 from sym_api_client_python.listeners.room_listener_test_imp import RoomListenerTestImp
 

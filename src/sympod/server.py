@@ -37,7 +37,7 @@ class SympodHttpProtocol(HttpToolsProtocol):
 
     def on_message_begin(self) -> None:
         super().on_message_begin()
-        self.scope["extensions"] = {TRANSPORT_KEY: self.transport}  # type: ignore[dict-item]
+        self.scope["extensions"] = {TRANSPORT_KEY: self.transport}  # type: ignore[dict-item,unused-ignore]
 
     # On shutdown, close connections without the TLS close_notify exchange: an idle keep-alive
     # client never answers it, and uvicorn would wait out its graceful-shutdown timeout.

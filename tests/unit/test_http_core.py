@@ -28,11 +28,13 @@ def test_encode_params_booleans_lists_and_none():
 @pytest.mark.parametrize(
     ("status", "body", "path", "cls"),
     [
-        (400, b'{"code":400,"message":"Could not find a datafeed with the id: X"}',
-         "/agent/v4/datafeed/X/read",
-         errors.DatafeedNotFoundError),
-        (404, b'{"code":404,"message":"gone"}', "/agent/v5/datafeeds/X/read",
-         errors.DatafeedNotFoundError),
+        (
+            400,
+            b'{"code":400,"message":"Could not find a datafeed with the id: X"}',
+            "/agent/v4/datafeed/X/read",
+            errors.DatafeedNotFoundError,
+        ),
+        (404, b'{"code":404,"message":"gone"}', "/agent/v5/datafeeds/X/read", errors.DatafeedNotFoundError),
         (400, b'{"code":400,"message":"bad"}', "/pod/v1/x", errors.BadRequestError),
         (401, b"", "/pod/v1/x", errors.AuthError),
         (403, b'{"message":"nope"}', "/pod/v1/x", errors.ForbiddenError),
