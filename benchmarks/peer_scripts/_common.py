@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -79,3 +81,40 @@ def batch_bytes(first_index: int, streams: int) -> bytes:
             }
         )
     return json.dumps({"events": events, "ackId": f"@@ack{first_index}"}).encode()
+
+
+class BatchRun:
+    """The measuring loop of the in-process dispatch scripts (``ours_dispatch.py``,
+    ``ours_async_dispatch.py``): :meth:`bodies` yields ``total // BATCH`` v2 read bodies from a ring
+    of pre-built ones, "@@" replaced by the batch number so every event id is new (the dedup window
+    then behaves as on a real feed) at the cost of one bytes.replace per batch; RSS is sampled
+    ``samples`` times evenly, each time once a batch was handled (the first after the first batch,
+    once warm). :meth:`report` prints {"events_per_s", "cpu_us_per_event", "rss_mb": [...],
+    "events_at_sample": [...], "dispatched"}."""
+
+    def __init__(self, total: int, streams: int, samples: int) -> None:
+        self.batches = max(1, total // BATCH)
+        self.sample_every = max(1, self.batches // max(1, samples))
+        self.ring = [batch_bytes(i * BATCH, streams) for i in range(8)]
+        self.rss: list[float] = []
+        self.at: list[int] = []
+        self.elapsed = self.cpu = 0.0
+
+    def bodies(self) -> Iterator[bytes]:
+        started, cpu_started = time.perf_counter(), time.process_time()
+        for number in range(self.batches):
+            yield self.ring[number % len(self.ring)].replace(b"@@", f"b{number}-".encode())
+            if number % self.sample_every == 0 or number == self.batches - 1:
+                self.rss.append(rss_mb())
+                self.at.append((number + 1) * BATCH)
+        self.elapsed, self.cpu = time.perf_counter() - started, time.process_time() - cpu_started
+
+    def report(self, handled: int) -> None:
+        result = {
+            "events_per_s": handled / self.elapsed,
+            "cpu_us_per_event": self.cpu / max(1, handled) * 1e6,
+            "rss_mb": self.rss,
+            "events_at_sample": self.at,
+            "dispatched": handled,
+        }
+        print(json.dumps(result))

@@ -11,12 +11,10 @@ Prints {"events_per_s", "cpu_us_per_event", "rss_mb": [...], "events_at_sample":
 from __future__ import annotations
 
 import asyncio
-import json
 import sys
-import time
 from typing import Any
 
-from _common import BATCH, batch_bytes, rss_mb
+from _common import BatchRun
 
 from sym_api_client_python.bot import AsyncBot
 from sym_api_client_python.core.models.events import decode_v5_read
@@ -38,32 +36,11 @@ async def main() -> None:
     dispatcher = AsyncDispatcher(
         bot._handle_event, max_concurrency=bot.settings.max_concurrency, gate=bot.gate, stats=bot.stats
     )
-    batches = max(1, total // BATCH)
-    sample_every = max(1, batches // max(1, samples))
-    rss: list[float] = []
-    at: list[int] = []
-    # Same ring of bodies as ours_dispatch.py: "@@" becomes the batch number so every id is new.
-    ring = [batch_bytes(i * BATCH, streams) for i in range(8)]
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for number in range(batches):
-        body = ring[number % len(ring)].replace(b"@@", f"b{number}-".encode())
+    run = BatchRun(total, streams, samples)  # the same bodies as ours_dispatch.py
+    for body in run.bodies():
         events, _ack = decode_v5_read(body)
         await dispatcher.dispatch(events)
-        if number % sample_every == 0 or number == batches - 1:
-            rss.append(rss_mb())
-            at.append((number + 1) * BATCH)
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
-    print(
-        json.dumps(
-            {
-                "events_per_s": handled / elapsed,
-                "cpu_us_per_event": cpu / max(1, handled) * 1e6,
-                "rss_mb": rss,
-                "events_at_sample": at,
-                "dispatched": handled,
-            }
-        )
-    )
+    run.report(handled)
 
 
 asyncio.run(main())

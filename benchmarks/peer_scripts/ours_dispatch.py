@@ -8,11 +8,9 @@ warm); cpu_us_per_event is process CPU time (all threads) over the run divided b
 
 from __future__ import annotations
 
-import json
 import sys
-import time
 
-from _common import BATCH, batch_bytes, rss_mb
+from _common import BatchRun
 
 from sym_api_client_python.core.models.events import decode_v5_read
 from sym_api_client_python.datafeed.dispatcher import SyncDispatcher
@@ -27,34 +25,12 @@ def main() -> None:
         handled += 1
 
     dispatcher = SyncDispatcher(handler, max_workers=8)
-    batches = max(1, total // BATCH)
-    sample_every = max(1, batches // max(1, samples))
-    rss: list[float] = []
-    at: list[int] = []
-    # A ring of pre-built bodies; "@@" is replaced by the batch number so every event id is new
-    # (the dedup window then behaves as on a real feed) at the cost of one bytes.replace per batch.
-    ring = [batch_bytes(i * BATCH, streams) for i in range(8)]
-    started, cpu_started = time.perf_counter(), time.process_time()
-    for number in range(batches):
-        body = ring[number % len(ring)].replace(b"@@", f"b{number}-".encode())
+    run = BatchRun(total, streams, samples)
+    for body in run.bodies():
         events, _ack = decode_v5_read(body)
         dispatcher.dispatch(events)
-        if number % sample_every == 0 or number == batches - 1:
-            rss.append(rss_mb())
-            at.append((number + 1) * BATCH)
-    elapsed, cpu = time.perf_counter() - started, time.process_time() - cpu_started
     dispatcher.close()
-    print(
-        json.dumps(
-            {
-                "events_per_s": handled / elapsed,
-                "cpu_us_per_event": cpu / max(1, handled) * 1e6,
-                "rss_mb": rss,
-                "events_at_sample": at,
-                "dispatched": handled,
-            }
-        )
-    )
+    run.report(handled)
 
 
 main()
