@@ -1,8 +1,9 @@
 """Identifier helpers: the shapes real pods use, so SDK regexes and converters accept ours.
 
-- Stream and message ids are 25 random bytes in URL-safe base64 without padding (34 characters),
-  as datafeed payloads carry them. Clients also send the standard alphabet with ``==`` padding, so
-  every id coming from a request goes through :func:`normalize_id` before a lookup.
+- Stream and message ids are 25 bytes in URL-safe base64 without padding (34 characters), as
+  datafeed payloads carry them (random; a message id's first 6 bytes are its creation time).
+  Clients also send the standard alphabet with ``==`` padding, so every id coming from a request
+  goes through :func:`normalize_id` before a lookup.
 - User ids are int64 numbers in the range real pods use (15 digits); the store allocates them.
 - Datafeed v2 ids are ``<32 hex>_f`` (BDK keeps only ids matching ``^[^\\s_]+_f(_[^\\s_]+)?$``);
   v1 ids must NOT end in ``_f`` or BDK would mistake them for v2 feeds.
@@ -28,9 +29,17 @@ def new_stream_id() -> str:
     return _random_urlsafe_id()
 
 
-def new_message_id() -> str:
-    """A new message id (URL-safe base64, unpadded, 34 characters)."""
-    return _random_urlsafe_id()
+def new_message_id(timestamp_ms: int | None = None) -> str:
+    """A new message id (25 bytes, URL-safe base64 unpadded, 34 characters) whose first 6 bytes
+    are the creation time in ms (``timestamp_ms``, default now), the other 19 random.
+
+    Why: fully random ids land anywhere in the messages' unique id index, so each message of a
+    group commit dirtied a page of its own there (a fifth of the pages a commit writes); ids of
+    the same moment share their first characters and land on the same few pages.
+    """
+    moment = now_ms() if timestamp_ms is None else timestamp_ms
+    raw = moment.to_bytes(6, "big") + os.urandom(19)
+    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def new_attachment_id() -> str:

@@ -7,9 +7,7 @@ bot are stored, converted and fanned out identically.
 
 from __future__ import annotations
 
-import base64
 import json
-import os
 from collections.abc import Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass
@@ -17,7 +15,7 @@ from typing import Any
 
 from ..errors import ApiError
 from ..events import v4_stream, v4_user
-from ..ids import new_attachment_id, normalize_id, now_ms
+from ..ids import new_attachment_id, new_message_id, normalize_id, now_ms
 from ..messageml import ORIGINAL_FORMAT, MessageMLError, convert
 from ..state import PodState
 from ..store import Store, loads
@@ -44,18 +42,6 @@ class Attachment:
     content: bytes
     content_type: str | None = None
     is_preview: bool = False
-
-
-def time_ordered_message_id(timestamp_ms: int) -> str:
-    """A message id of the usual shape (25 bytes, URL-safe base64 unpadded, 34 characters) whose
-    first 6 bytes are the creation time in ms, the other 19 random.
-
-    Why: fully random ids land anywhere in the messages' unique id index, so each message of a
-    group commit dirtied a page of its own there (a fifth of the pages a commit writes); ids of
-    the same moment share their first characters and land on the same few pages.
-    """
-    raw = timestamp_ms.to_bytes(6, "big") + os.urandom(19)
-    return base64.urlsafe_b64encode(raw).rstrip(b"=").decode("ascii")
 
 
 def _resolver(store: Store) -> Any:
@@ -173,7 +159,7 @@ def create_message(
     except MessageMLError as exc:
         raise ApiError(400, str(exc)) from None
     timestamp = now_ms()
-    message_id = time_ordered_message_id(timestamp)
+    message_id = new_message_id(timestamp)
     # a message alone is one atomic insert_message; attachments join it in one block
     with store.transaction() if attachments else nullcontext():
         row = store.insert_message(
