@@ -42,21 +42,11 @@ class DedupWindow:
         and call were a visible share of a no-op handler's dispatch cost)."""
         fresh: list[T] = []
         repeats: list[T] = []
-        ids = self._ids
-        size = self.size
+        seen = self._seen_locked
         with self._lock:
             for item in items:
                 event_id = key(item)
-                if not event_id:
-                    fresh.append(item)
-                elif event_id in ids:
-                    ids.move_to_end(event_id)
-                    repeats.append(item)
-                else:
-                    ids[event_id] = None
-                    if len(ids) > size:
-                        ids.popitem(last=False)
-                    fresh.append(item)
+                (repeats if event_id and seen(event_id) else fresh).append(item)
         return fresh, repeats
 
     def _seen_locked(self, event_id: str) -> bool:

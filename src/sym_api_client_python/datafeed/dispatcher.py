@@ -17,12 +17,15 @@ import threading
 from collections.abc import Awaitable, Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
+from operator import attrgetter
 from typing import Any
 
 from ..core.models.events import V4Event
 from .dedup import DEFAULT_DEDUP_WINDOW, DedupWindow
 
 logger = logging.getLogger("sym_api_client_python.dispatch")
+
+_DEDUP_KEY = attrgetter("dedup_key")  # V4Event.dedup_key: what identifies a delivery
 
 DEFAULT_MAX_WORKERS = 8
 DEFAULT_MAX_CONCURRENCY = 64
@@ -67,7 +70,7 @@ class EventGate:
         if self.skip_own_events and bot_user_id is not None:
             candidates = [event for event in events if event.initiator_user_id != bot_user_id]
             own = len(events) - len(candidates)
-        admitted, duplicates = self.window.split_seen(candidates, _dedup_key)
+        admitted, duplicates = self.window.split_seen(candidates, _DEDUP_KEY)
         for event in duplicates:
             logger.debug("skipping duplicate delivery of event %s", event.dedup_key)
         stats.add(
@@ -77,10 +80,6 @@ class EventGate:
             duplicates_skipped=len(duplicates),
         )
         return admitted
-
-
-def _dedup_key(event: V4Event) -> str | None:
-    return event.id or event.message_id
 
 
 def group_by_stream(events: list[V4Event]) -> list[list[V4Event]]:
