@@ -9,7 +9,7 @@ from typing import Any, TypeVar
 
 from ..datafeed.dispatcher import DispatchStats, EventGate
 from ..datafeed.settings import DatafeedSettings
-from .commands import CommandPattern
+from .commands import CommandPattern, CommandUsageError
 from .context import to_messageml
 from .registry import Callback, Handler, HandlerRegistry, as_filter
 
@@ -190,6 +190,18 @@ class BotBase:
     def _add(self, handler: Handler) -> None:
         self._check_handler(handler)
         self.registry.add(handler)
+
+    def _selection(self, ctx: Any) -> tuple[list[tuple[Handler, dict[str, Any]]], CommandUsageError | None]:
+        """What ``ctx``'s event triggers (handlers with their kwargs, or a command usage error):
+        the registry's direct handler list when no rule takes part in choosing (the common
+        on_event bot), else its full selection. A tuple, not a Selection: this runs per event."""
+        registry = self.registry
+        direct = registry.direct_handlers(ctx.event.type or "")
+        if direct is not None:
+            return [(handler, {}) for handler in direct], None
+        # bot names only matter to commands (a leading @mention of the bot is stripped)
+        selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
+        return selection.handlers, selection.usage_error
 
     def _check_handler(self, handler: Handler) -> None:  # overridden by Bot (no async handlers)
         pass

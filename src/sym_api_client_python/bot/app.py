@@ -18,7 +18,7 @@ from ..datafeed.dispatcher import AsyncDispatcher, SyncDispatcher, log_handler_e
 from ..datafeed.sync_driver import SyncDatafeedRunner, run_interruptibly
 from ._base import BotBase
 from .context import AsyncContext, Context, SyncContext, ThreadContext
-from .registry import Handler, Selection
+from .registry import Handler
 
 logger = logging.getLogger("sym_api_client_python.bot")
 
@@ -129,17 +129,10 @@ class Bot(BotBase):
             self._failed(ctx, exc)
 
     def _run_handlers(self, ctx: SyncContext) -> None:
-        registry = self.registry
-        direct = registry.direct_handlers(ctx.event.type or "")
-        if direct is not None:
-            selected: list[tuple[Handler, dict[str, Any]]] = [(handler, {}) for handler in direct]
-        else:
-            # bot names only matter to commands (a leading @mention of the bot is stripped)
-            selection: Selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
-            if selection.usage_error is not None:
-                ctx.reply(self.usage_reply(selection.usage_error.problem, selection.usage_error.usage))
-                return
-            selected = selection.handlers
+        selected, usage_error = self._selection(ctx)
+        if usage_error is not None:
+            ctx.reply(self.usage_reply(usage_error.problem, usage_error.usage))
+            return
         for handler, values in selected:
             ctx.args = values
             try:
@@ -276,18 +269,10 @@ class AsyncBot(BotBase):
         (selection, usage reply) propagates to the middlewares, or with ``contain`` (no
         middleware) is reported here."""
         try:
-            registry = self.registry
-            direct = registry.direct_handlers(ctx.event.type or "")
-            if direct is not None:
-                selected: list[tuple[Handler, dict[str, Any]]] = [(handler, {}) for handler in direct]
-            else:
-                # bot names only matter to commands (a leading @mention of the bot is stripped)
-                selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
-                if selection.usage_error is not None:
-                    error = selection.usage_error
-                    await ctx.reply(self.usage_reply(error.problem, error.usage))
-                    return
-                selected = selection.handlers
+            selected, usage_error = self._selection(ctx)
+            if usage_error is not None:
+                await ctx.reply(self.usage_reply(usage_error.problem, usage_error.usage))
+                return
             for handler, values in selected:
                 ctx.args = values
                 kwargs = handler.kwargs_for(values) if values else {}
