@@ -87,25 +87,13 @@ def group_by_stream(events: list[V4Event]) -> list[list[V4Event]]:
     grouped by initiator so one user's requests stay ordered too."""
     groups: dict[str, list[V4Event]] = {}
     for event in events:
-        key = _message_stream_id(event) or event.stream_id or f"user:{event.initiator_user_id}"
+        key = event.stream_id or f"user:{event.initiator_user_id}"
         group = groups.get(key)
         if group is None:
             groups[key] = [event]
         else:
             group.append(event)
     return list(groups.values())
-
-
-def _message_stream_id(event: V4Event) -> str | None:
-    """``event.stream_id`` of a MESSAGESENT event in plain attribute reads (most of a feed's
-    events; the generic property costs a few lookups more); None for any other event."""
-    payload = event.payload
-    if event.type != "MESSAGESENT" or payload is None:
-        return None
-    sent = payload.message_sent
-    message = sent.message if sent is not None else None
-    stream = message.stream if message is not None else None
-    return stream.stream_id if stream is not None else None
 
 
 def log_handler_error(exc: BaseException, event: V4Event, where: str = "handler") -> None:

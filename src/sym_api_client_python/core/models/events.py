@@ -279,8 +279,15 @@ class V4Event(_Model, dict=True):
     def stream_id(self) -> str | None:
         """The stream the event happened in, when it has one (messages, rooms, forms...)."""
         payload = self.payload  # payload_part, inlined: this runs for every event dispatched
+        if payload is None:
+            return None
+        if self.type == "MESSAGESENT":  # most of a feed's events: plain attribute reads
+            sent = payload.message_sent
+            message = sent.message if sent is not None else None
+            stream = message.stream if message is not None else None
+            return stream.stream_id if stream is not None else None
         attr = _PAYLOAD_ATTRS_BY_TYPE.get(self.type)
-        if attr is None or payload is None:
+        if attr is None:
             return None
         part = getattr(payload, attr, None)
         if part is None:
