@@ -6,6 +6,7 @@ Route handlers get it with :func:`get_pod` (``request.app.state.pod``).
 from __future__ import annotations
 
 import asyncio
+import logging
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,6 +26,11 @@ DEFAULT_TOKEN_TTL_S = 3600.0
 DEFAULT_LONG_POLL_S = 30.0
 DEFAULT_ACK_TIMEOUT_S = 30.0
 DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024
+# how long after a datafeed read's answer was handed to the socket the writes it deferred run: the
+# socket has drained by then, and a reader busy with its batch leaves the server idle
+FEED_CLEANUP_DELAY_S = 0.0005
+
+log = logging.getLogger("sympod")
 
 
 @dataclass
@@ -64,6 +70,7 @@ class PodState:
     # set when the server shuts down: long-polls answer at once
     closing: bool = False
     _flush_waiter: asyncio.Future[None] | None = field(default=None, repr=False)
+    _feed_cleanup: asyncio.TimerHandle | None = field(default=None, repr=False)
 
     async def flush(self) -> None:
         """Commit pending writes (group commit): the requests finishing in the same event-loop
@@ -89,6 +96,25 @@ class PodState:
             waiter.set_exception(exc)
         else:
             waiter.set_result(None)
+
+    async def after_feed_read(self) -> None:
+        """Run once a datafeed read's answer is sent (its response's background task): have the
+        writes the read deferred run shortly, while the reader is busy with its batch (see
+        FeedStore.apply_deferred_writes)."""
+        if self._feed_cleanup is None and self.store.has_deferred_writes:
+            loop = asyncio.get_running_loop()
+            self._feed_cleanup = loop.call_later(FEED_CLEANUP_DELAY_S, self._write_feed_reads)
+
+    def _write_feed_reads(self) -> None:
+        self._feed_cleanup = None
+        if self.store.in_transaction_block:  # a handler awaited inside a transaction block
+            self._feed_cleanup = asyncio.get_running_loop().call_later(0.001, self._write_feed_reads)
+            return
+        try:
+            self.store.apply_deferred_writes()
+            self.store.commit()
+        except Exception:  # the rows stay: only a restart would deliver those events again
+            log.exception("could not write out datafeed reads")
 
     def publish_event(
         self,

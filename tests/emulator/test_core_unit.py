@@ -6,6 +6,7 @@ import json
 import re
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -18,6 +19,7 @@ from sympod.ids import (
     normalize_id,
     to_standard_base64,
 )
+from sympod.routes import agent_datafeed
 from sympod.store import Store, feeds
 
 
@@ -194,6 +196,68 @@ def test_work_dir_from_before_retry_after_gets_the_column(tmp_path: Path) -> Non
         ("kept", None),
         ("limited", 3),
     ]
+
+
+def _rows(path: Path, sql: str) -> list[tuple[Any, ...]]:
+    """What another connection sees of the pod database: committed writes only."""
+    with sqlite3.connect(path) as connection:
+        return connection.execute(sql).fetchall()
+
+
+def test_reads_change_the_queues_at_once_and_sqlite_when_written_out(tmp_path: Path) -> None:
+    store = Store(tmp_path / "pod.db", group_commit=True)
+    feed_id = store.create_datafeed(1, 2)["feed_id"]
+    for index in range(3):
+        store.enqueue_event({"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [feed_id])
+    store.commit()
+    assert len(store.lease_events_v2_json(feed_id, "ack1", 2, lease_ms=60_000)) == 2
+    assert store.ack_events_v2(feed_id, "ack1") == 2
+    store.touch_datafeed(feed_id)
+    store.commit()
+    # nothing written yet, but the acked events are gone for readers
+    assert _rows(tmp_path / "pod.db", "SELECT COUNT(*), MAX(last_read_at) FROM feed_events, datafeeds") == [
+        (3, None)
+    ]
+    assert [json.loads(text)["id"] for text in store.lease_events_v2_json(feed_id, "ack2", 5, 60_000)] == [
+        "e2"
+    ]
+    assert store.has_deferred_writes
+    store.apply_deferred_writes()
+    store.commit()
+    assert not store.has_deferred_writes
+    assert _rows(tmp_path / "pod.db", "SELECT event_id FROM feed_events") == [("e2",)]
+    assert _rows(tmp_path / "pod.db", "SELECT last_read_at IS NOT NULL FROM datafeeds") == [(1,)]
+
+
+def test_counts_listings_and_close_see_the_deferred_writes(tmp_path: Path) -> None:
+    store = Store(tmp_path / "pod.db", group_commit=True)
+    feed_id = store.create_datafeed(1, 2)["feed_id"]
+    v1_feed = store.create_datafeed(1, 1)["feed_id"]
+    for index in range(3):
+        store.enqueue_event(
+            {"id": f"e{index}", "type": "MESSAGESENT", "timestamp": index}, 1, [feed_id, v1_feed]
+        )
+    store.lease_events_v2_json(feed_id, "ack1", 2, lease_ms=60_000)
+    store.ack_events_v2(feed_id, "ack1")
+    store.take_events_v1_json(v1_feed, 1)
+    store.touch_datafeed(feed_id)
+    assert store.queued_event_count(feed_id) == 1 and store.queued_event_count(v1_feed) == 2
+    store.touch_datafeed(v1_feed)
+    assert all(feed["last_read_at"] for feed in store.list_datafeeds(1))
+    store.lease_events_v2_json(feed_id, "ack2", 1, lease_ms=60_000)
+    store.ack_events_v2(feed_id, "ack2")
+    store.close()  # a clean shutdown writes every ack out: nothing acked comes back
+    reopened = Store(tmp_path / "pod.db", group_commit=True)
+    assert reopened.lease_events_v2_json(feed_id, "ack3", 10, lease_ms=60_000) == []
+    assert [json.loads(text)["id"] for text in reopened.take_events_v1_json(v1_feed, 10)] == ["e1", "e2"]
+
+
+@pytest.mark.parametrize("count", [0, 1, 2, 5])
+def test_a_read_body_is_the_events_as_one_json_array(count: int) -> None:
+    events = [json.dumps({"id": f"e{index}", "text": "é"}).encode() for index in range(count)]
+    body = agent_datafeed._json_array(events, b'{"events":', b',"ackId":"a"}')
+    assert json.loads(body) == {"events": [json.loads(event) for event in events], "ackId": "a"}
+    assert json.loads(agent_datafeed._json_array(events)) == [json.loads(event) for event in events]
 
 
 def test_v2_lease_skips_events_leased_to_another_reader(store: Store) -> None:

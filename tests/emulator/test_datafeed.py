@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 import re
+import sqlite3
 import threading
 import time
 from collections.abc import Iterator
@@ -14,6 +15,7 @@ from typing import Any
 import pytest
 
 from sympod import Emulator
+from sympod.workdir import DB_FILE
 
 from .podclient import PodClient
 
@@ -238,6 +240,34 @@ def test_elements_action_event(fast: Emulator, bot: PodClient) -> None:
     legacy = action["formStream"]["streamId"].rstrip("=").replace("/", "_").replace("+", "-")
     assert legacy == im
     assert events[0]["initiator"]["user"]["username"] == "alice"
+
+
+def _committed_rows(emulator: Emulator, feed_id: str) -> int:
+    """feed_events rows of a feed as another process would see them (committed writes only)."""
+    with sqlite3.connect(emulator.workdir / DB_FILE) as connection:
+        return int(
+            connection.execute("SELECT COUNT(*) FROM feed_events WHERE feed_id = ?", (feed_id,)).fetchone()[0]
+        )
+
+
+def test_acked_events_leave_the_database_right_after_the_read(fast: Emulator, bot: PodClient) -> None:
+    """An ack only changes the in-memory queue during the read; its DELETE runs just after the
+    answer, and also while the acking read long-polls (here for 0.4 s) with nothing to return."""
+    feed_id = _v2_feed(bot)
+    fast.create_user("alice")
+    for number in range(3):
+        fast.send_message("alice", f"m{number}", to="bot")
+    first = _v2_read(bot, feed_id)
+    assert len(first["events"]) == 4 and _committed_rows(fast, feed_id) == 4
+    outcome: dict[str, Any] = {}
+    reader = threading.Thread(target=lambda: outcome.update(_v2_read(bot, feed_id, first["ackId"])))
+    reader.start()
+    deadline = time.monotonic() + 0.3  # before the long poll ends
+    while _committed_rows(fast, feed_id) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert _committed_rows(fast, feed_id) == 0
+    reader.join()
+    assert outcome["events"] == []
 
 
 def test_reset_and_restart_keep_working_feeds_apart(tmp_path: Path) -> None:

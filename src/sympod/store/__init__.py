@@ -38,6 +38,10 @@ class Store(PeopleStore, ConversationStore, FeedStore):
         marks = ",".join("?" for _ in keep) or "NULL"
         self._forget_cached()
         self._feed_queues.clear()
+        self._gone_upto.clear()  # every row goes below
+        self._gone_seqs.clear()
+        self._last_reads.clear()
+        self._retired.clear()
         with self.transaction():
             for table in RESET_TABLES:
                 self.execute(f"DELETE FROM {table}")

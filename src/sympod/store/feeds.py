@@ -22,7 +22,7 @@ class Lease:
     """Events handed to one v2 read, until they are acked or ``until`` (epoch ms) passes."""
 
     until: int
-    items: list[tuple[int, str]]  # (feed_events.seq, event JSON)
+    items: list[tuple[int, bytes]]  # (feed_events.seq, event JSON)
 
 
 @dataclass
@@ -33,7 +33,8 @@ class FeedQueue:
     ``complete`` it mirrors every row, and new events are appended as they are queued.
     """
 
-    ready: deque[tuple[int, str]] = field(default_factory=deque)
+    # (seq, event JSON as UTF-8): encoded once when queued, so a read only joins bytes
+    ready: deque[tuple[int, bytes]] = field(default_factory=deque)
     leases: dict[str, Lease] = field(default_factory=dict)
     loaded_upto: int = 0
     complete: bool = False
@@ -61,6 +62,16 @@ class FeedStore(StoreBase):
 
     def __init__(self, path: str | Path, *, group_commit: bool = False) -> None:
         self._feed_queues: dict[str, FeedQueue] = {}
+        # Rows handed out for good (v2 acked, v1 taken) that are still in feed_events: the feed's
+        # highest seq whose rows up to it are all gone, and single seqs acked out of order. The
+        # queues above already forgot them; apply_deferred_writes() removes the rows, off the
+        # read's path (see PodState.after_feed_read).
+        self._gone_upto: dict[str, int] = {}
+        self._gone_seqs: list[int] = []
+        # acked leases, kept so that freeing their 500 event texts happens there too
+        self._retired: list[Lease] = []
+        # datafeeds.last_read_at of the feeds read since the last write-out (epoch ms)
+        self._last_reads: dict[str, int] = {}
         super().__init__(path, group_commit=group_commit)
 
     # ------------------------------------------------------------------ datafeeds and events
@@ -82,6 +93,7 @@ class FeedStore(StoreBase):
     def list_datafeeds(
         self, user_id: int, *, version: int | None = None, tag: str | None = None
     ) -> list[dict[str, Any]]:
+        self.apply_deferred_writes()  # callers look at last_read_at
         sql = "SELECT * FROM datafeeds WHERE user_id = ?"
         params: list[Any] = [user_id]
         if version is not None:
@@ -95,12 +107,15 @@ class FeedStore(StoreBase):
     def delete_datafeed(self, feed_id: str) -> bool:
         self._feed_cache.clear()
         self._feed_queues.pop(feed_id, None)
+        self._gone_upto.pop(feed_id, None)  # its rows all go below
+        self._last_reads.pop(feed_id, None)
         with self.transaction():
             self.execute("DELETE FROM feed_events WHERE feed_id = ?", (feed_id,))
             return self.execute("DELETE FROM datafeeds WHERE feed_id = ?", (feed_id,)) > 0
 
     def touch_datafeed(self, feed_id: str) -> None:
-        self.execute("UPDATE datafeeds SET last_read_at = ? WHERE feed_id = ?", (now_ms(), feed_id))
+        """Note that the feed was read now (written out with the deferred writes)."""
+        self._last_reads[feed_id] = now_ms()
 
     def feed_ids_for_users(self, user_ids: Iterable[int]) -> list[str]:
         """Every datafeed (v1 and v2) of these users: where their events go."""
@@ -132,6 +147,7 @@ class FeedStore(StoreBase):
                     "INSERT INTO feed_events(feed_id, event_id) VALUES(?, ?)", (feed_id, event["id"])
                 )
                 queued.append((feed_id, int(cursor.lastrowid or 0)))
+        encoded = text.encode()
         for feed_id, seq in queued:  # only once the rows exist: a failed insert queues nothing
             queue = self._feed_queues.get(feed_id)
             if queue is None or not queue.complete:
@@ -139,20 +155,20 @@ class FeedStore(StoreBase):
             if len(queue.ready) >= QUEUE_WINDOW:
                 queue.complete = False  # a feed nobody drains: stop holding its backlog in memory
             else:
-                queue.ready.append((seq, text))
+                queue.ready.append((seq, encoded))
                 queue.loaded_upto = seq
 
     def take_events_v1(self, feed_id: str, limit: int) -> list[dict[str, Any]]:
         """Remove and return up to ``limit`` queued events (v1 feeds have no ack)."""
         return [json.loads(text) for text in self.take_events_v1_json(feed_id, limit)]
 
-    def take_events_v1_json(self, feed_id: str, limit: int) -> list[str]:
+    def take_events_v1_json(self, feed_id: str, limit: int) -> list[bytes]:
         """:meth:`take_events_v1` as the stored JSON texts (a read answers them without decoding)."""
         queue = self._feed_queue(feed_id)
         items = self._take_ready(queue, feed_id, limit)
         if items:
             # v1 feeds lease nothing: what was taken is exactly the feed's oldest rows
-            self.execute("DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, items[-1][0]))
+            self._gone_upto[feed_id] = items[-1][0]
         return [text for _, text in items]
 
     def lease_events_v2(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[dict[str, Any]]:
@@ -160,7 +176,7 @@ class FeedStore(StoreBase):
         now + ``lease_ms``; unacked events become available again after that (redelivery)."""
         return [json.loads(text) for text in self.lease_events_v2_json(feed_id, ack_id, limit, lease_ms)]
 
-    def lease_events_v2_json(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[str]:
+    def lease_events_v2_json(self, feed_id: str, ack_id: str, limit: int, lease_ms: int) -> list[bytes]:
         """:meth:`lease_events_v2` as the stored JSON texts (a read answers them without decoding)."""
         now = now_ms()
         queue = self._feed_queue(feed_id)
@@ -182,11 +198,46 @@ class FeedStore(StoreBase):
         last = lease.items[-1][0]
         if queue.holds_nothing_before(last):
             # the usual case (one reader, in order): the feed's rows up to ``last`` are exactly this
-            # batch, and one range DELETE costs a third of deleting them one by one
-            self.execute("DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, last))
+            # batch (and any batch acked before it), and one range DELETE costs a third of
+            # deleting them one by one
+            self._gone_upto[feed_id] = max(last, self._gone_upto.get(feed_id, 0))
         else:
-            self.executemany("DELETE FROM feed_events WHERE seq = ?", [(seq,) for seq, _ in lease.items])
+            self._gone_seqs.extend(seq for seq, _ in lease.items)
+        self._retired.append(lease)
         return len(lease.items)
+
+    @property
+    def has_deferred_writes(self) -> bool:
+        """Whether reads left work for :meth:`apply_deferred_writes`."""
+        return bool(self._gone_upto or self._gone_seqs or self._last_reads or self._retired)
+
+    def apply_deferred_writes(self) -> None:
+        """Write out what datafeed reads did in memory only: delete the rows of the events acked
+        (or v1-taken) so far, and record when each feed was last read.
+
+        A read changes the in-memory queues at once, so no read hands those events out again; the
+        SQL is run here, after the read was answered, because these writes and their COMMIT were
+        over a third of a read's time in the server. A crash in between would deliver those events
+        again after the restart: at-least-once, like Symphony's datafeed (the SDKs dedupe).
+        """
+        upto, seqs, last_reads = self._gone_upto, self._gone_seqs, self._last_reads
+        self._retired.clear()
+        if not upto and not seqs and not last_reads:
+            return
+        self._gone_upto, self._gone_seqs, self._last_reads = {}, [], {}
+        for feed_id, last in upto.items():
+            self.execute("DELETE FROM feed_events WHERE feed_id = ? AND seq <= ?", (feed_id, last))
+        if seqs:
+            self.executemany("DELETE FROM feed_events WHERE seq = ?", [(seq,) for seq in seqs])
+        if last_reads:
+            self.executemany(
+                "UPDATE datafeeds SET last_read_at = ? WHERE feed_id = ?",
+                [(at, feed_id) for feed_id, at in last_reads.items()],
+            )
+
+    def close(self) -> None:
+        self.apply_deferred_writes()  # a clean shutdown redelivers nothing acked
+        super().close()
 
     def next_lease_expiry(self, feed_id: str) -> int | None:
         """When the earliest leased event of a feed becomes redeliverable (epoch ms), if any."""
@@ -213,23 +264,26 @@ class FeedStore(StoreBase):
             "WHERE f.feed_id = ? AND f.seq > ? ORDER BY f.seq LIMIT ?",
             (feed_id, queue.loaded_upto, QUEUE_WINDOW),
         ).fetchall()
-        queue.ready.extend(rows)
+        queue.ready.extend([(seq, text.encode()) for seq, text in rows])
         if rows:
             queue.loaded_upto = rows[-1][0]
         queue.complete = len(rows) < QUEUE_WINDOW
 
-    def _take_ready(self, queue: FeedQueue, feed_id: str, limit: int) -> list[tuple[int, str]]:
-        items: list[tuple[int, str]] = []
+    def _take_ready(self, queue: FeedQueue, feed_id: str, limit: int) -> list[tuple[int, bytes]]:
+        items: list[tuple[int, bytes]] = []
         while len(items) < limit:
-            if not queue.ready:
+            ready = queue.ready
+            if not ready:
                 if queue.complete:
                     break
                 self._load_window(queue, feed_id)
                 continue
-            items.append(queue.ready.popleft())
+            take = ready.popleft
+            items += [take() for _ in range(min(limit - len(items), len(ready)))]
         return items
 
     def queued_event_count(self, feed_id: str) -> int:
+        self.apply_deferred_writes()
         row = self.query_one("SELECT COUNT(*) AS n FROM feed_events WHERE feed_id = ?", (feed_id,))
         return int(row["n"]) if row else 0
 
