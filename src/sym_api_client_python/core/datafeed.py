@@ -288,6 +288,9 @@ class DatafeedMachine:
             if self.version == "v2" and result.ack_id is not None:
                 unacked = bool(result.events)
                 self.ack_id = result.ack_id
+            # not held through the next read: freeing a batch is the driver's to time (the async
+            # driver frees it while the server works on that read)
+            result = None
         if unacked and self.version == "v2" and self.feed_id is not None:
             try:  # rule 3: the last ack rides on one short, final read
                 yield ReadFeed(self.feed_id, self.ack_id, final=True)

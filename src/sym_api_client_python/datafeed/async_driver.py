@@ -28,6 +28,10 @@ from .id_repository import OnDiskDatafeedIdRepository
 
 logger = logging.getLogger("sym_api_client_python.datafeed")
 
+# how long after starting a read the previous batch is freed: the request is written by then, and
+# no server answers a read with events in less
+SPENT_BATCH_RELEASE_S = 0.0002
+
 
 class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
     """Runs the datafeed loop as a coroutine until :meth:`stop` (callable from the loop or, via
@@ -55,6 +59,8 @@ class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
         )
         self._stop_event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None
+        # the last dispatched batch, freed once the next read is on the wire (see _read)
+        self._spent: list[Any] | None = None
 
     async def run(self) -> None:
         self._start_running()
@@ -94,6 +100,7 @@ class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
         if isinstance(action, Dispatch):
             self.dispatcher.gate.bot_user_id = self.machine.bot_user_id
             await self.dispatcher.dispatch(action.events)
+            self._spent = action.events
             return None
         if isinstance(action, Sleep):
             assert self._stop_event is not None
@@ -125,6 +132,11 @@ class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
         return parse_response(action, response, version=version)
 
     async def _read(self, action: ReadFeed) -> Any:
+        spent, self._spent = self._spent, None
+        if spent:
+            # Freeing 500 decoded events takes about 0.2 ms: done once the read request has left
+            # (a few loop turns from now), it overlaps the server's work instead of adding to it.
+            asyncio.get_running_loop().call_later(SPENT_BATCH_RELEASE_S, spent.clear)
         if action.final or self.machine.version == "v1":
             return await self._http(action)  # v1: never abandon a read (no ack, events would be lost)
         assert self._stop_event is not None
