@@ -37,11 +37,7 @@ class Store(PeopleStore, ConversationStore, FeedStore):
         keep = list(keep_user_ids)
         marks = ",".join("?" for _ in keep) or "NULL"
         self._forget_cached()
-        self._feed_queues.clear()
-        self._gone_upto.clear()  # every row goes below
-        self._gone_seqs.clear()
-        self._last_reads.clear()
-        self._retired.clear()
+        self._forget_feed_memory()  # every feed row goes below
         with self.transaction():
             for table in RESET_TABLES:
                 self.execute(f"DELETE FROM {table}")

@@ -113,6 +113,15 @@ class FeedStore(StoreBase):
             self.execute("DELETE FROM feed_events WHERE feed_id = ?", (feed_id,))
             return self.execute("DELETE FROM datafeeds WHERE feed_id = ?", (feed_id,)) > 0
 
+    def _forget_feed_memory(self) -> None:
+        """Drop the in-memory queues and the deferred writes of every feed (their rows are being
+        deleted, e.g. by a reset)."""
+        self._feed_queues.clear()
+        self._gone_upto.clear()
+        self._gone_seqs.clear()
+        self._last_reads.clear()
+        self._retired.clear()
+
     def touch_datafeed(self, feed_id: str) -> None:
         """Note that the feed was read now (written out with the deferred writes)."""
         self._last_reads[feed_id] = now_ms()
