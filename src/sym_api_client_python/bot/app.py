@@ -129,6 +129,14 @@ class Bot(BotBase):
             self._failed(ctx, exc)
 
     def _run_handlers(self, ctx: SyncContext) -> None:
+        direct = self.registry.direct_handlers(ctx.event.type)
+        if direct is not None:  # no rule takes part in choosing: no selection to build
+            for handler in direct:
+                try:
+                    handler.callback(ctx)
+                except Exception as exc:
+                    self._failed(ctx, exc, handler)
+            return
         selected, usage_error = self._selection(ctx)
         if usage_error is not None:
             ctx.reply(self.usage_reply(usage_error.problem, usage_error.usage))
@@ -246,9 +254,20 @@ class AsyncBot(BotBase):
         if not self.session_info and self._runner is not None and self._runner.machine.session_info:
             self.session_info = self._runner.machine.session_info
         ctx = AsyncContext(self, event)
-        if self.registry.middlewares:
+        registry = self.registry
+        if registry.middlewares:
             return self._through_middlewares(ctx)
+        direct = registry.direct_handlers(event.type)
+        if direct is not None and len(direct) == 1 and direct[0].is_async:
+            # the common bot (one async on_event handler for this type): no selection to run
+            return self._run_one(direct[0], ctx)
         return self._run_handlers(ctx, contain=True)
+
+    async def _run_one(self, handler: Handler, ctx: AsyncContext) -> None:
+        try:
+            await handler.callback(ctx)
+        except Exception as exc:
+            await self._failed(ctx, exc, handler)
 
     async def _through_middlewares(self, ctx: AsyncContext) -> None:
         chain = list(self.registry.middlewares)

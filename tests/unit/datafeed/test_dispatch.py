@@ -20,13 +20,24 @@ def batch(*raws):
     return decode_v4_read(json.dumps(list(raws)).encode())
 
 
-def test_dedup_window_is_bounded_lru():
+def test_dedup_window_remembers_at_least_size_ids_and_refreshes_repeats():
     window = DedupWindow(2)
     assert not window.seen_before("a") and not window.seen_before("b")
-    assert window.seen_before("a")  # refreshes a
-    assert not window.seen_before("c")  # evicts b
-    assert window.seen_before("a") and not window.seen_before("b") and len(window) == 2
+    assert window.seen_before("a")  # a repeat, refreshed into the newest generation
+    assert not window.seen_before("c")
+    assert not window.seen_before("d")
+    # a was refreshed two ids ago: still known; b was last seen four ids ago: forgotten
+    assert window.seen_before("a") and not window.seen_before("b")
     assert not window.seen_before(None) and not window.seen_before(None)
+
+
+def test_dedup_window_stays_bounded():
+    window = DedupWindow(3)
+    for index in range(100):
+        assert not window.seen_before(f"e{index}")
+        assert len(window) <= 6
+    assert all(window.seen_before(f"e{index}") for index in range(97, 100))  # the last 3 are known
+    assert not window.seen_before("e0")
 
 
 def test_sync_dispatch_keeps_stream_order_runs_streams_concurrently_and_filters():
