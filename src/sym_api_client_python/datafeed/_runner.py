@@ -6,6 +6,7 @@ does no I/O lives here.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Generator
 from typing import Any, Generic, TypeVar
 
@@ -46,6 +47,19 @@ class DatafeedRunnerBase(Generic[RequesterT, DispatcherT]):
         self._relogin = relogin
         self._session_info = session_info
         self.running = False
+        self._heap_settled = False
+
+    def _settle_heap_once(self) -> None:
+        """One full garbage collection before the first read of the runner's life.
+
+        Start-up (imports, login, the first requests) leaves tens of thousands of objects that
+        the cycle collector has not yet examined in full; left alone, its first full collection
+        fell among the first batches and held them up (15-20 ms with 40,000 objects, a tenth of
+        the time to dispatch 20,000 waiting events). Done here, it runs while no event waits.
+        """
+        if not self._heap_settled:
+            self._heap_settled = True
+            gc.collect()
 
     def _start_running(self) -> None:
         if self.running:

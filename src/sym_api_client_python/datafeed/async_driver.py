@@ -132,6 +132,7 @@ class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
         return parse_response(action, response, version=version)
 
     async def _read(self, action: ReadFeed) -> Any:
+        self._settle_heap_once()
         spent, self._spent = self._spent, None
         if spent:
             # Freeing 500 decoded events takes about 0.2 ms: done once the read request has left

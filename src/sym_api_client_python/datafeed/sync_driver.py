@@ -112,6 +112,7 @@ class SyncDatafeedRunner(DatafeedRunnerBase[SyncRequester, SyncDispatcher]):
         return parse_response(action, response, version=version)
 
     def _read(self, action: ReadFeed) -> Any:
+        self._settle_heap_once()
         if action.final or self.machine.version == "v1":
             # v1 has no ack: a read abandoned on stop would lose its events, so wait for it.
             return self._http(action)

@@ -178,3 +178,54 @@ async def test_async_runner_frees_a_batch_while_the_next_read_is_in_flight():
         ("e2", "MESSAGESENT"),
         ("e3", "MESSAGESENT"),
     ]
+
+
+def _count_collections(monkeypatch, requester):
+    """gc.collect calls, each noted with how many reads had been sent by then."""
+    from sym_api_client_python.datafeed import _runner
+
+    collected: list[int] = []
+    monkeypatch.setattr(_runner.gc, "collect", lambda *a: collected.append(len(requester.reads())) or 0)
+    return collected
+
+
+async def test_async_runner_collects_garbage_once_before_its_first_read(monkeypatch):
+    requester = ScriptedRequester()
+    collected = _count_collections(monkeypatch, requester)
+
+    async def handler(ev):
+        if ev.id == "e3":
+            runner.stop()
+
+    requester.push(
+        "read",
+        ok({"events": [event("e1")], "ackId": "A"}),
+        ServerError(503, "down"),
+        ok({"events": [event("e2"), event("e3")], "ackId": "B"}),
+    )
+    runner = AsyncDatafeedRunner(
+        AsyncScripted(requester), DatafeedSettings(**FAST).machine(), AsyncDispatcher(handler)
+    )
+    await asyncio.wait_for(runner.run(), 5)
+    assert collected == [0]  # before the first read, never again
+
+
+def test_sync_runner_collects_garbage_once_before_its_first_read(monkeypatch):
+    requester = ScriptedRequester()
+    collected = _count_collections(monkeypatch, requester)
+
+    def handler(ev):
+        if ev.id == "e2":
+            runner.stop()
+
+    requester.push(
+        "read",
+        ok({"events": [event("e1")], "ackId": "A"}),
+        ok({"events": [event("e2")], "ackId": "B"}),
+    )
+    runner = make_sync(requester, handler)
+    thread = threading.Thread(target=runner.run, daemon=True)
+    thread.start()
+    thread.join(5)
+    assert not thread.is_alive()
+    assert collected == [0]
