@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import signal
 import sys
@@ -45,6 +46,7 @@ def serve(
     holder: dict[str, str] = {}
 
     def announce() -> None:
+        _freeze_startup_heap()
         print(f"ready {holder['url']}", flush=True)
         print(f"  work dir:         {settings.workdir}", flush=True)
         print(f"  legacy config:    {settings.workdir / 'bot-config.json'}", flush=True)
@@ -64,6 +66,19 @@ def serve(
     # installed before it: make that a no-op so a requested stop exits with status 0
     signal.signal(signal.SIGTERM, lambda signum, frame: None)
     server.run()
+
+
+def _freeze_startup_heap() -> None:
+    """Leave what start-up made (modules, routes, TLS context: ~40,000 objects) out of every later
+    full garbage collection.
+
+    Each full collection of the serving process examined all of them, 15-25 ms during which no
+    request was answered, about every 40 s under benchmark load. ``serve`` owns its process, so
+    it may freeze the heap; the in-thread :class:`~sympod.Emulator` shares its host's process
+    and does not. Collected first so that no start-up garbage is frozen with the rest.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 def build_parser() -> argparse.ArgumentParser:

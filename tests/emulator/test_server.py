@@ -184,3 +184,30 @@ def test_emulator_over_plain_http(tmp_path: Path) -> None:
         assert client.request("GET", "/pod/v2/sessioninfo").json["username"] == "bot"
         cert_auth = client.request("POST", "/sessionauth/v1/authenticate", auth=False)
         assert cert_auth.status == 401 and "HTTPS" in cert_auth.error()["message"]
+
+
+def test_serve_freezes_the_start_up_heap_once_ready(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import gc
+
+    from sympod import cli, server
+
+    frozen_when_ready: list[int] = []
+
+    class FakeServer:
+        url = "https://127.0.0.1:1"
+
+        def __init__(self, on_ready) -> None:  # type: ignore[no-untyped-def]
+            self._on_ready = on_ready
+
+        def run(self) -> None:
+            self._on_ready()
+            frozen_when_ready.append(gc.get_freeze_count())
+
+    monkeypatch.setattr(server, "build_server", lambda *a, on_ready, **k: FakeServer(on_ready))
+    monkeypatch.setattr(cli.signal, "signal", lambda *a: None)
+    assert gc.get_freeze_count() == 0
+    try:
+        cli.serve(workdir=tmp_path)
+    finally:
+        gc.unfreeze()
+    assert frozen_when_ready and frozen_when_ready[0] > 10_000  # modules, classes, routes...
