@@ -253,7 +253,9 @@ def run(
             from sympod import Emulator
 
             workdir = stack.enter_context(tempfile.TemporaryDirectory(prefix="bench-datafeed-"))
-            pod = stack.enter_context(Emulator(workdir=workdir, long_poll=1.0))
+            # its own process, as in the harness's scripted runs and for BDK: in a thread it would
+            # share this process's GIL with the bot and the figure would measure the two together
+            pod = stack.enter_context(Emulator(workdir=workdir, long_poll=1.0, mode="subprocess"))
         config = Path(pod.bot_config_path)
         rates = [asyncio.run(_throughput(config, pod, count)) for _ in range(max(1, repeats))]
         latency = asyncio.run(_latency(config, pod, latency_count)) if latency_count else {}
