@@ -23,8 +23,8 @@ class DedupWindow:
     which becomes the previous one once it holds ``size`` ids (the old previous one is dropped).
     An id seen again moves into the current generation, so a refreshed id lives on like in an
     LRU. A batch of first deliveries (nearly every batch) is then a few set operations done in C;
-    an ``OrderedDict`` LRU cost a Python-level insert and eviction per event, about 0.5 us of a
-    no-op handler's 2.6 us dispatch.
+    an ``OrderedDict`` LRU cost a Python-level insert and eviction per event (0.7-0.8 us per event
+    against 0.3 us for the sets, measured on 500-event batches).
     """
 
     def __init__(self, size: int = DEFAULT_DEDUP_WINDOW) -> None:
