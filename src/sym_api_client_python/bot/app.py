@@ -58,6 +58,7 @@ class Bot(BotBase):
     def run(self) -> None:
         """Read the datafeed and dispatch events until :meth:`stop`, Ctrl-C or SIGTERM. Blocks;
         on the way out in-flight handlers finish and the last batch is acked."""
+        self._warm_up()
         runner = SyncDatafeedRunner(
             self.client,
             self.settings.machine(),
@@ -187,6 +188,7 @@ class AsyncBot(BotBase):
         """Read the datafeed and dispatch events until :meth:`stop`; returns once in-flight
         handlers finished and the last batch was acked."""
         self._loop = asyncio.get_running_loop()
+        self._warm_up()
         self._pool = ThreadPoolExecutor(self.settings.max_workers, thread_name_prefix="symphony-handler")
         runner = AsyncDatafeedRunner(
             self.client,

@@ -106,3 +106,40 @@ def test_sync_direct_handlers_run_in_order_and_errors_reach_the_hook():
     # a failing handler does not keep the next handler of the same event from running
     assert calls == [("first", "bad"), ("second", "bad"), ("first", "stop"), ("second", "stop")]
     assert hooked == [("bad", "first failed")]
+
+
+async def test_start_loads_the_reply_path_before_the_first_event():
+    """The REST services (``ctx.reply``) are ready before any handler runs, so the first reply does
+    not pay their import."""
+    requester = ScriptedRequester()
+    bot = AsyncBot(client=AsyncScripted(requester), **SETTINGS)
+    ready_at_first_event: list[bool] = []
+
+    @bot.on_event("MESSAGESENT")
+    async def on_message(ctx):
+        ready_at_first_event.append(bot.__dict__.get("_services") is not None)
+        bot.stop()
+
+    _script(requester, "e1")
+    assert bot.__dict__.get("_services") is None
+    await asyncio.wait_for(bot.start(), 5)
+    assert ready_at_first_event == [True]
+
+
+def test_sync_run_loads_the_reply_path_before_the_first_event():
+    requester = ScriptedRequester()
+    bot = Bot(client=requester, **SETTINGS)
+    ready_at_first_event: list[bool] = []
+
+    @bot.on_event("MESSAGESENT")
+    def on_message(ctx):
+        ready_at_first_event.append(bot.__dict__.get("_services") is not None)
+        bot.stop()
+
+    _script(requester, "e1")
+    thread = threading.Thread(target=bot.run, daemon=True)
+    thread.start()
+    thread.join(5)
+    alive = thread.is_alive()
+    bot.stop()
+    assert not alive and ready_at_first_event == [True]
