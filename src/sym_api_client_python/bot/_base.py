@@ -74,10 +74,13 @@ class BotBase:
     def __getattr__(self, name: str) -> Any:
         # the REST services (bot.messages, bot.users...) are built on first use
         if name in SERVICE_NAMES:
-            if self.__dict__.get("_services") is None:
-                self._services = self._new_services(self.client)
-            return getattr(self._services, name)
+            return getattr(self._ensure_services(), name)
         raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+
+    def _ensure_services(self) -> Any:
+        if self.__dict__.get("_services") is None:
+            self._services = self._new_services(self.client)
+        return self._services
 
     def _new_client(self) -> Any:
         raise NotImplementedError
@@ -92,8 +95,7 @@ class BotBase:
         event a bot handled: its first reply came 40-85 ms late, and the messages queued behind
         it too (measured with messages 10 ms apart).
         """
-        if self.__dict__.get("_services") is None:
-            self._services = self._new_services(self.client)
+        self._ensure_services()
         from ..messages import builder, parser  # noqa: F401  (imported for their load time)
 
     def _new_services(self, client: Any) -> Any:
