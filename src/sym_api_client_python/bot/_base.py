@@ -211,10 +211,17 @@ class BotBase:
         """What ``ctx``'s event triggers (handlers with their kwargs, or a command usage error):
         the registry's direct handler list when no rule takes part in choosing (the common
         on_event bot), else its full selection. A tuple, not a Selection: this runs per event."""
-        registry = self.registry
-        direct = registry.direct_handlers(ctx.event.type or "")
+        direct = self.registry.direct_handlers(ctx.event.type)
         if direct is not None:
             return [(handler, {}) for handler in direct], None
+        return self._full_selection(ctx)
+
+    def _full_selection(
+        self, ctx: Any
+    ) -> tuple[list[tuple[Handler, dict[str, Any]]], CommandUsageError | None]:
+        """The registry's selection for ``ctx`` (filters, commands, mentions, forms), for callers
+        that already know the event has no direct handler list."""
+        registry = self.registry
         # bot names only matter to commands (a leading @mention of the bot is stripped)
         selection = registry.select(ctx, self.bot_names if registry.has_commands else ())
         return selection.handlers, selection.usage_error

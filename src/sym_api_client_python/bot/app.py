@@ -138,7 +138,7 @@ class Bot(BotBase):
                 except Exception as exc:
                     self._failed(ctx, exc, handler)
             return
-        selected, usage_error = self._selection(ctx)
+        selected, usage_error = self._full_selection(ctx)
         if usage_error is not None:
             ctx.reply(self.usage_reply(usage_error.problem, usage_error.usage))
             return

@@ -96,7 +96,7 @@ def test_sync_direct_handlers_run_in_order_and_errors_reach_the_hook():
 
     bot.on_error(lambda ctx, exc: hooked.append((ctx.event.id, str(exc))))
     _script(requester, "bad", "stop")
-    bot._selection = _no_selection
+    bot._full_selection = _no_selection
     thread = threading.Thread(target=bot.run, daemon=True)
     thread.start()
     thread.join(5)
