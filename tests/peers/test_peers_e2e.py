@@ -51,8 +51,12 @@ class PeerProcess:
         )
         self.lines: list[dict[str, Any]] = []
         self._stderr: list[str] = []
-        threading.Thread(target=self._read_stdout, daemon=True).start()
-        threading.Thread(target=self._read_stderr, daemon=True).start()
+        self._readers = [
+            threading.Thread(target=self._read_stdout, daemon=True),
+            threading.Thread(target=self._read_stderr, daemon=True),
+        ]
+        for reader in self._readers:
+            reader.start()
 
     def _read_stdout(self) -> None:
         assert self.process.stdout is not None
@@ -71,8 +75,14 @@ class PeerProcess:
             value = condition()
             if value:
                 return value
-            if self.process.poll() is not None and not condition():
-                time.sleep(0.2)  # let the reader threads drain
+            if self.process.poll() is not None:
+                # the peer may print its last line and exit between two checks: read its output
+                # to the end (the readers stop at EOF) before deciding it never came
+                for reader in self._readers:
+                    reader.join(timeout=5)
+                value = condition()
+                if value:
+                    return value
                 raise AssertionError(
                     f"peer exited ({self.process.returncode}) before {what}:\n{self.stderr()}"
                 )
