@@ -103,6 +103,7 @@ class AsyncDataFeedEventService(AbstractDatafeedEventService):
             ),
             id_repository=self.datafeed_id_repository,
             read_timeout=self.settings.read_timeout,
+            tune_allocator=self.settings.tune_allocator,
         )
         self._async_runner = runner
         try:

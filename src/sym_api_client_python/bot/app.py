@@ -67,6 +67,7 @@ class Bot(BotBase):
             ),
             id_repository=self.settings.id_repository(),
             read_timeout=self.settings.read_timeout,
+            tune_allocator=self.settings.tune_allocator,
         )
         self._runner = runner
         if self._stop_requested.is_set():  # stop() came first: honour it, do not start reading
@@ -201,6 +202,7 @@ class AsyncBot(BotBase):
             ),
             id_repository=self.settings.id_repository(),
             read_timeout=self.settings.read_timeout,
+            tune_allocator=self.settings.tune_allocator,
         )
         self._runner = runner
         if self._stop_before_start:

@@ -132,6 +132,8 @@ class BotConfig:
     datafeed_id_file_path: Path | None = None
     datafeed_events_error_timeout: float = 30.0
     datafeed_events_error_max_timeout: float = 60.0
+    #: Raise glibc's malloc thresholds before the first datafeed read (``datafeedTuneAllocator``)
+    datafeed_tune_allocator: bool = True
     connect_timeout: float = 10.0
     read_timeout: float = 60.0
     retry_max_attempts: int = 4
@@ -356,6 +358,7 @@ def _build(
         datafeed_id_file_path=reader.path_pair("datafeedIdFilePath", None, must_exist=False),
         datafeed_events_error_timeout=reader.number("datafeedEventsErrorTimeout", 30.0, minimum=0.0),
         datafeed_events_error_max_timeout=reader.number("datafeedEventsErrorMaxTimeout", 60.0, minimum=0.0),
+        datafeed_tune_allocator=reader.boolean("datafeedTuneAllocator", True),
         connect_timeout=reader.number("connectTimeout", 10.0, minimum=0.001),
         read_timeout=reader.number("readTimeout", 60.0, minimum=0.001),
         retry_max_attempts=reader.integer("retryMaxAttempts", 4, minimum=1),

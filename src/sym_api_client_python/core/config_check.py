@@ -168,6 +168,7 @@ def display_items(config: BotConfig) -> list[tuple[str, str]]:
             "datafeed error backoff",
             f"{config.datafeed_events_error_timeout:g}..{config.datafeed_events_error_max_timeout:g} s",
         ),
+        ("datafeedTuneAllocator", str(config.datafeed_tune_allocator).lower()),
         ("timeouts", f"connect {config.connect_timeout:g} s, read {config.read_timeout:g} s"),
         (
             "REST retries",

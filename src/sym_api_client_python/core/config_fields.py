@@ -66,6 +66,7 @@ KNOWN_KEYS: list[str] = [
     "datafeedVersion",
     "datafeedEventsErrorTimeout",
     "datafeedEventsErrorMaxTimeout",
+    "datafeedTuneAllocator",
     "connectTimeout",
     "readTimeout",
     "retryMaxAttempts",

@@ -47,6 +47,7 @@ class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
         read_timeout: float = 75.0,
         relogin: Callable[[], Awaitable[Any]] | None = None,
         session_info: Callable[[], Awaitable[dict[str, Any]]] | None = None,
+        tune_allocator: bool = True,
     ) -> None:
         super().__init__(
             requester,
@@ -56,6 +57,7 @@ class AsyncDatafeedRunner(DatafeedRunnerBase[AsyncRequester, AsyncDispatcher]):
             read_timeout=read_timeout,
             relogin=relogin,
             session_info=session_info,
+            tune_allocator=tune_allocator,
         )
         self._stop_event: asyncio.Event | None = None
         self._loop: asyncio.AbstractEventLoop | None = None

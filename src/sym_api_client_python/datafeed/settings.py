@@ -31,6 +31,8 @@ class DatafeedSettings:
     max_workers: int = DEFAULT_MAX_WORKERS
     max_concurrency: int = DEFAULT_MAX_CONCURRENCY
     dedup_window: int = DEFAULT_DEDUP_WINDOW
+    # raise glibc's malloc thresholds before the first read (see allocator.py); process-wide
+    tune_allocator: bool = True
 
     def __post_init__(self) -> None:
         if self.version.lower() not in ("v1", "v2"):
@@ -68,6 +70,9 @@ class DatafeedSettings:
             values["initial_backoff"] = min(
                 float(initial) or DEFAULT_INITIAL_BACKOFF, DEFAULT_INITIAL_BACKOFF
             )
+        tune = _first(config, data, "datafeed_tune_allocator", "datafeedTuneAllocator")
+        if tune is not None:
+            values["tune_allocator"] = _as_bool(tune)
         values.update({k: v for k, v in overrides.items() if v is not None})
         initial_value = values.get("initial_backoff", DEFAULT_INITIAL_BACKOFF)
         max_value = values.get("max_backoff", DEFAULT_MAX_BACKOFF)

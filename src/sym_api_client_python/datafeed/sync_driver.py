@@ -45,6 +45,7 @@ class SyncDatafeedRunner(DatafeedRunnerBase[SyncRequester, SyncDispatcher]):
         read_timeout: float = 75.0,
         relogin: Callable[[], Any] | None = None,
         session_info: Callable[[], dict[str, Any]] | None = None,
+        tune_allocator: bool = True,
     ) -> None:
         super().__init__(
             requester,
@@ -54,6 +55,7 @@ class SyncDatafeedRunner(DatafeedRunnerBase[SyncRequester, SyncDispatcher]):
             read_timeout=read_timeout,
             relogin=relogin,
             session_info=session_info,
+            tune_allocator=tune_allocator,
         )
         self._stop_event = threading.Event()
         self._stopped: Future[None] = Future()

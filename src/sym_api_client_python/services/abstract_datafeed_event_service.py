@@ -149,6 +149,7 @@ class AbstractDatafeedEventService:
             ),
             id_repository=self.datafeed_id_repository,
             read_timeout=self.settings.read_timeout,
+            tune_allocator=self.settings.tune_allocator,
         )
         self._runner: Any = runner
         try:
