@@ -2,8 +2,11 @@
 
 Design:
 - One ``sqlite3`` connection, used only by the server's event-loop thread (route handlers run
-  there), in WAL mode with ``synchronous=NORMAL``: a committed write survives the process being
-  SIGKILLed (it is in the WAL); only an OS crash may lose the last transactions.
+  there), in WAL mode with ``synchronous=OFF``: a committed write survives the process being
+  SIGKILLed (it is in the WAL, written at COMMIT); an OS crash or power loss may lose or damage
+  the work dir's state, which an emulator can afford. What it buys: no fsync, in particular none
+  in the WAL checkpoints that COMMITs run every ~1,000 pages, which held a datafeed read up for
+  3-6 ms every few dozen reads (docs/decisions.md, "Emulator: SQLite without fsync").
 - :meth:`Store.transaction` blocks make multi-statement writes atomic.
 - Group commit (the server's mode): writes accumulate in one open transaction and
   :meth:`Store.commit` ends it. The app commits before sending any response while writes are
@@ -62,7 +65,7 @@ class StoreBase:
         self._conn = sqlite3.connect(str(self.path), isolation_level=None, check_same_thread=False)
         self._conn.row_factory = _dict_factory
         self._conn.execute("PRAGMA journal_mode=WAL")
-        self._conn.execute("PRAGMA synchronous=NORMAL")
+        self._conn.execute("PRAGMA synchronous=OFF")
         self._conn.execute("PRAGMA foreign_keys=OFF")
         self._conn.execute("PRAGMA busy_timeout=5000")
         self._conn.executescript(SCHEMA)
