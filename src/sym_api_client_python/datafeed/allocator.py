@@ -4,8 +4,9 @@ Every v2 read brings one body of a few hundred kilobytes (about 430 KB for 500 m
 the TLS layer, the HTTP client and the decoder each hold for a moment in a buffer of that size.
 With glibc's default settings the memory those buffers free at the top of the heap is returned
 to the kernel (``M_TRIM_THRESHOLD`` follows the largest freed block, here under 1 MB) and asked
-for again by the next read: about 240 page faults per read, each page zeroed by the kernel, a
-fifth of the time of a read on this project's benchmark machine (see docs/decisions.md).
+for again by the next read: 108-240 page faults per 500-event read, each page zeroed by the
+kernel; keeping them cut that to ~20 and gave 17% more events/s over the wire on this project's
+benchmark machine (see docs/decisions.md, "Allocator").
 
 Raising the two thresholds once per process keeps that memory in the heap for the next read:
 blocks under ``MMAP_THRESHOLD`` come from the heap instead of their own ``mmap``, and the heap's
@@ -20,7 +21,6 @@ from __future__ import annotations
 import ctypes
 import logging
 import os
-import platform
 import sys
 import threading
 from collections.abc import Callable
@@ -42,8 +42,16 @@ _lock = threading.Lock()
 _outcome: str | None = None
 
 
+def _is_glibc() -> bool:
+    # os.confstr answers at once; platform.libc_ver() would scan the interpreter's binary
+    try:
+        return os.confstr("CS_GNU_LIBC_VERSION") is not None
+    except (ValueError, OSError, AttributeError):  # not a GNU libc, or no confstr (Windows)
+        return False
+
+
 def _glibc_mallopt() -> Callable[[int, int], int] | None:
-    if not sys.platform.startswith("linux") or platform.libc_ver()[0] != "glibc":
+    if not sys.platform.startswith("linux") or not _is_glibc():
         return None
     try:
         mallopt = ctypes.CDLL(None).mallopt
