@@ -83,7 +83,7 @@ def tune_allocator_for_batches(
         if _outcome is not None:
             return _outcome
         owner_setting = _tuned_by_environment(os.environ if environ is None else environ)
-        setter = mallopt if mallopt is not None else _glibc_mallopt()
+        setter = None if owner_setting is not None else mallopt or _glibc_mallopt()
         if owner_setting is not None:
             _outcome = f"skipped: malloc already tuned by {owner_setting}"
         elif setter is None:
